@@ -1,0 +1,30 @@
+package dev.videocall.server.bus;
+
+import dev.videocall.server.core.Packet;
+import java.util.function.Consumer;
+
+/**
+ * Carries a meeting's packets to every server instance that has participants in it. The default is
+ * in-process; a NATS implementation spans instances.
+ */
+public interface Bus extends AutoCloseable {
+  /** Delivers every packet later published for {@code meetingId}, by any instance, to listener. */
+  Subscription subscribe(String meetingId, Consumer<Packet> listener);
+
+  /** Publishes to all subscribers of the packet's meeting. */
+  void publish(Packet packet);
+
+  /** A short state for health checks, e.g. "in-process" or "connected". */
+  String state();
+
+  /** False when the bus cannot currently reach other instances (local delivery still works). */
+  boolean healthy();
+
+  @Override
+  void close();
+
+  /** Stops a subscription's deliveries. */
+  interface Subscription {
+    void unsubscribe();
+  }
+}

@@ -1,0 +1,76 @@
+package dev.videocall.server.core;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Server-wide counters; nothing is dropped or refused without one of these moving. */
+public final class Counters {
+  /** Every counter the server keeps, with its Prometheus name and help text. */
+  public enum Name {
+    PACKETS_RECEIVED("videocall_packets_received_total", "Packets received from clients"),
+    PACKETS_DELIVERED("videocall_packets_delivered_total", "Packets handed to a receiver's link"),
+    BYTES_DELIVERED("videocall_bytes_delivered_total", "Bytes handed to receivers' links"),
+    DROPPED_UNKNOWN_TYPE(
+        "videocall_dropped_unknown_type_total", "Client packets of an unknown or empty type"),
+    DROPPED_SERVER_ONLY_TYPE(
+        "videocall_dropped_server_only_type_total",
+        "Client packets of a type only the server may send"),
+    DROPPED_VIDEO_DELTA(
+        "videocall_dropped_video_delta_total", "Video delta frames dropped for slow receivers"),
+    DROPPED_VIDEO_KEY(
+        "videocall_dropped_video_key_total", "Video keyframes dropped for slow receivers"),
+    DROPPED_AUDIO("videocall_dropped_audio_total", "Audio frames dropped for slow receivers"),
+    KEYFRAME_REQUESTS(
+        "videocall_keyframe_requests_total", "Keyframes requested by the server for receivers"),
+    HEALTH_REPORTS("videocall_health_reports_total", "Health packets received from clients"),
+    RTT_ECHOES("videocall_rtt_echoes_total", "RTT probes echoed to their sender"),
+    CLOSED_TOO_BIG("videocall_closed_too_big_total", "Sessions closed for an oversized packet"),
+    CLOSED_UNPARSEABLE(
+        "videocall_closed_unparseable_total", "Sessions closed for a packet that did not parse"),
+    CLOSED_HEARTBEAT_TIMEOUT(
+        "videocall_closed_heartbeat_timeout_total", "Sessions closed for silence"),
+    CLOSED_TOO_SLOW(
+        "videocall_closed_too_slow_total", "Sessions closed because their queue overflowed"),
+    CLOSED_REPLACED(
+        "videocall_closed_replaced_total", "Sessions closed because the same user joined again"),
+    SESSIONS_OPENED("videocall_sessions_opened_total", "Sessions accepted");
+
+    final String metric;
+    final String help;
+
+    Name(String metric, String help) {
+      this.metric = metric;
+      this.help = help;
+    }
+  }
+
+  private final Map<Name, LongAdder> values = new EnumMap<>(Name.class);
+
+  public Counters() {
+    for (Name n : Name.values()) {
+      values.put(n, new LongAdder());
+    }
+  }
+
+  public void inc(Name name) {
+    values.get(name).increment();
+  }
+
+  public void add(Name name, long delta) {
+    values.get(name).add(delta);
+  }
+
+  public long get(Name name) {
+    return values.get(name).sum();
+  }
+
+  /** Prometheus text exposition of every counter. */
+  public void renderPrometheus(StringBuilder out) {
+    for (Name n : Name.values()) {
+      out.append("# HELP ").append(n.metric).append(' ').append(n.help).append('\n');
+      out.append("# TYPE ").append(n.metric).append(" counter\n");
+      out.append(n.metric).append(' ').append(get(n)).append('\n');
+    }
+  }
+}

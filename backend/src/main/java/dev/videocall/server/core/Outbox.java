@@ -1,0 +1,270 @@
+package dev.videocall.server.core;
+
+import dev.videocall.server.core.Counters.Name;
+import dev.videocall.server.core.Packet.Priority;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One receiver's outbound queue, bounded in bytes, with one write in flight on its link.
+ *
+ * <p>Under pressure it sheds video delta frames first, newest first, so that what stays queued is
+ * still decodable. Once a stream's delta chain is broken, its further deltas are useless, so they
+ * are dropped until that stream's next keyframe; when the queue has drained below half, the
+ * listener is asked to request that keyframe from the sender. Keyframes and audio are dropped only
+ * when no queued delta can make room. Control packets may use a second budget of the same size;
+ * beyond that the receiver is hopeless and the listener is told to close it.
+ */
+public final class Outbox {
+  private static final long REREQUEST_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** Decisions the outbox leaves to its owner. Called outside the outbox's lock. */
+  public interface Listener {
+    void keyframeNeeded(long senderSessionId, Packet.Stream stream);
+
+    void overflowed();
+  }
+
+  private record StreamKey(long sender, Packet.Stream stream) {
+    static StreamKey of(Packet p) {
+      return new StreamKey(p.senderSessionId(), p.stream());
+    }
+  }
+
+  private final SessionLink link;
+  private final long maxBytes;
+  private final Counters counters;
+  private final Listener listener;
+
+  private final ArrayDeque<Packet> queue = new ArrayDeque<>();
+  private long queuedBytes;
+  private boolean writing;
+  private boolean closed;
+  private long dropped;
+
+  /** Streams whose delta chain is broken; value: when a keyframe was last requested, or 0. */
+  private final Map<StreamKey, Long> waitingForKey = new HashMap<>();
+
+  private final AtomicInteger work = new AtomicInteger();
+  private final Runnable onWritten = this::onWritten;
+
+  public Outbox(SessionLink link, long maxBytes, Counters counters, Listener listener) {
+    this.link = link;
+    this.maxBytes = maxBytes;
+    this.counters = counters;
+    this.listener = listener;
+  }
+
+  /** Queues a packet for this receiver, or drops it by the policy above. Never blocks. */
+  public void offer(Packet p) {
+    boolean admitted;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      admitted = admit(p);
+    }
+    if (admitted) {
+      drain();
+    } else {
+      listener.overflowed();
+    }
+  }
+
+  /** Stops writing and forgets everything queued. */
+  public synchronized void close() {
+    closed = true;
+    queue.clear();
+    queuedBytes = 0;
+    waitingForKey.clear();
+  }
+
+  /** Forgets keyframe bookkeeping for a sender that left the meeting. */
+  public synchronized void forget(long senderSessionId) {
+    waitingForKey.keySet().removeIf(k -> k.sender() == senderSessionId);
+  }
+
+  public synchronized long queuedBytes() {
+    return queuedBytes;
+  }
+
+  /** Packets this receiver did not get because it was too slow. */
+  public synchronized long dropped() {
+    return dropped;
+  }
+
+  // ---- admission (caller holds the lock) ----
+
+  private boolean admit(Packet p) {
+    switch (p.priority()) {
+      case VIDEO_DELTA:
+        {
+          StreamKey key = StreamKey.of(p);
+          if (waitingForKey.containsKey(key)) {
+            drop(p); // undecodable without the keyframe we are waiting for
+          } else if (fits(p, maxBytes)) {
+            enqueue(p);
+          } else {
+            drop(p);
+            waitingForKey.putIfAbsent(key, 0L);
+          }
+          return true;
+        }
+      case VIDEO_KEY:
+        {
+          StreamKey key = StreamKey.of(p);
+          makeRoom(p);
+          if (fits(p, maxBytes)) {
+            enqueue(p);
+            waitingForKey.remove(key);
+          } else {
+            drop(p);
+            waitingForKey.putIfAbsent(key, 0L);
+          }
+          return true;
+        }
+      case AUDIO:
+        makeRoom(p);
+        if (fits(p, maxBytes)) {
+          enqueue(p);
+        } else {
+          drop(p);
+        }
+        return true;
+      case CONTROL:
+      default:
+        makeRoom(p);
+        if (fits(p, 2 * maxBytes)) {
+          enqueue(p);
+          return true;
+        }
+        return false;
+    }
+  }
+
+  private boolean fits(Packet p, long budget) {
+    return queuedBytes + p.size() <= budget;
+  }
+
+  private void enqueue(Packet p) {
+    queue.addLast(p);
+    queuedBytes += p.size();
+  }
+
+  /**
+   * Evicts queued delta frames, newest first, until {@code incoming} fits. An evicted delta breaks
+   * its stream's chain unless a newer keyframe of that stream is queued (or is {@code incoming}).
+   */
+  private void makeRoom(Packet incoming) {
+    if (fits(incoming, maxBytes)) {
+      return;
+    }
+    Set<StreamKey> keyedAfter = new HashSet<>();
+    if (incoming.priority() == Priority.VIDEO_KEY) {
+      keyedAfter.add(StreamKey.of(incoming));
+    }
+    Iterator<Packet> newestFirst = queue.descendingIterator();
+    while (newestFirst.hasNext() && !fits(incoming, maxBytes)) {
+      Packet q = newestFirst.next();
+      if (q.priority() == Priority.VIDEO_KEY) {
+        keyedAfter.add(StreamKey.of(q));
+      } else if (q.priority() == Priority.VIDEO_DELTA) {
+        newestFirst.remove();
+        queuedBytes -= q.size();
+        drop(q);
+        StreamKey key = StreamKey.of(q);
+        if (!keyedAfter.contains(key)) {
+          waitingForKey.putIfAbsent(key, 0L);
+        }
+      }
+    }
+  }
+
+  private void drop(Packet p) {
+    dropped++;
+    switch (p.priority()) {
+      case VIDEO_DELTA:
+        counters.inc(Name.DROPPED_VIDEO_DELTA);
+        break;
+      case VIDEO_KEY:
+        counters.inc(Name.DROPPED_VIDEO_KEY);
+        break;
+      default:
+        counters.inc(Name.DROPPED_AUDIO);
+        break;
+    }
+  }
+
+  // ---- writing ----
+
+  /**
+   * Writes queued packets one at a time; a trampoline, so synchronous completions do not recurse.
+   */
+  private void drain() {
+    if (work.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    do {
+      while (true) {
+        Packet next;
+        List<StreamKey> due;
+        synchronized (this) {
+          if (closed || writing) {
+            break;
+          }
+          next = queue.pollFirst();
+          if (next != null) {
+            queuedBytes -= next.size();
+            writing = true;
+          }
+          due = dueKeyframeRequests();
+        }
+        for (StreamKey key : due) {
+          counters.inc(Name.KEYFRAME_REQUESTS);
+          listener.keyframeNeeded(key.sender(), key.stream());
+        }
+        if (next == null) {
+          break;
+        }
+        counters.inc(Name.PACKETS_DELIVERED);
+        counters.add(Name.BYTES_DELIVERED, next.size());
+        link.write(ByteBuffer.wrap(next.bytes()), onWritten);
+      }
+      missed = work.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  private void onWritten() {
+    synchronized (this) {
+      writing = false;
+    }
+    drain();
+  }
+
+  /** Streams to request a keyframe for now: only once the queue is at most half full. */
+  private List<StreamKey> dueKeyframeRequests() {
+    if (waitingForKey.isEmpty() || queuedBytes > maxBytes / 2) {
+      return List.of();
+    }
+    long now = System.nanoTime();
+    List<StreamKey> due = new ArrayList<>();
+    for (Map.Entry<StreamKey, Long> e : waitingForKey.entrySet()) {
+      long last = e.getValue();
+      if (last == 0L || now - last >= REREQUEST_NANOS) {
+        e.setValue(now == 0L ? 1L : now);
+        due.add(e.getKey());
+      }
+    }
+    return due;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.videocall.server.core;
+
+/**
+ * A packet on its way through the server: the serialized, server-stamped {@code PacketWrapper} plus
+ * what routing needs, computed once at ingress so fan-out never parses.
+ *
+ * @param meetingId the meeting it belongs to
+ * @param senderUserId who sent it (server-stamped)
+ * @param senderSessionId the sending session; never delivered back to it
+ * @param targetSessionId 0 for everyone in the meeting, else only that session
+ * @param priority how the outbound queue treats it under pressure
+ * @param stream for video: which of the sender's streams (camera or screen) it belongs to
+ * @param bytes the wire bytes, shared by every receiver and never modified
+ */
+public record Packet(
+    String meetingId,
+    String senderUserId,
+    long senderSessionId,
+    long targetSessionId,
+    Priority priority,
+    Stream stream,
+    byte[] bytes) {
+
+  /** Outbound-queue treatment, from most to least protected. */
+  public enum Priority {
+    /** Meeting events, keyframe requests, key exchange, heartbeats: never dropped for video. */
+    CONTROL,
+    AUDIO,
+    /** A video keyframe: dropped only when no queued delta frame can make room. */
+    VIDEO_KEY,
+    /** A video delta frame: first to go. */
+    VIDEO_DELTA
+  }
+
+  /** Which of a sender's video streams a frame belongs to. */
+  public enum Stream {
+    NONE,
+    CAMERA,
+    SCREEN
+  }
+
+  public boolean isVideo() {
+    return priority == Priority.VIDEO_KEY || priority == Priority.VIDEO_DELTA;
+  }
+
+  public int size() {
+    return bytes.length;
+  }
+}

@@ -1,0 +1,357 @@
+package dev.videocall.server.core;
+
+import dev.videocall.proto.MediaPacket.MediaType;
+import dev.videocall.proto.MeetingPacket;
+import dev.videocall.proto.MeetingPacket.MeetingEventType;
+import dev.videocall.proto.PacketWrapper;
+import dev.videocall.proto.PacketWrapper.PacketType;
+import dev.videocall.proto.Participant;
+import dev.videocall.proto.SessionAssignedPacket;
+import dev.videocall.server.bus.Bus;
+import dev.videocall.server.core.Counters.Name;
+import dev.videocall.server.core.Packet.Priority;
+import dev.videocall.server.core.Packet.Stream;
+import dev.videocall.types.CloseCodes;
+import dev.videocall.types.Ids;
+import dev.videocall.types.Packets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport-agnostic core: sessions join and leave meetings, their packets are classified by
+ * {@link Ingress} and published on the {@link Bus}, and each meeting's {@link Room} fans them out
+ * to its local sessions. Transport adapters only call {@link #join}, {@link #receive} and {@link
+ * #leave}.
+ */
+public final class Relay implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+  /** Limits and timings. */
+  public record Config(
+      int maxPacketBytes, long outboxBytes, Duration heartbeatTimeout, String serverId) {}
+
+  private final Config config;
+  private final Bus bus;
+  private final Counters counters;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Room> rooms = new HashMap<>();
+  private final ScheduledExecutorService timer;
+
+  public Relay(Config config, Bus bus, Counters counters) {
+    this.config = config;
+    this.bus = bus;
+    this.counters = counters;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "relay-heartbeat-check");
+              t.setDaemon(true);
+              return t;
+            });
+    long periodMs = Math.max(50, Math.min(1000, config.heartbeatTimeout().toMillis() / 4));
+    timer.scheduleAtFixedRate(this::closeSilentSessions, periodMs, periodMs, TimeUnit.MILLISECONDS);
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  /**
+   * Adds a session to a meeting. The newcomer gets SESSION_ASSIGNED and MEETING_STARTED (with
+   * everyone already present) before any other packet; the others get PARTICIPANT_JOINED. An
+   * earlier session of the same user in the same meeting is closed (a reloaded tab replaces its
+   * stale connection at once instead of after the heartbeat timeout).
+   */
+  public Session join(String userId, String meetingId, String displayName, SessionLink link) {
+    Ids.require("user id", userId);
+    Ids.require("meeting id", meetingId);
+    String name = displayName == null || displayName.isBlank() ? userId : displayName;
+    Session replaced;
+    Session session;
+    synchronized (this) {
+      Room room = rooms.get(meetingId);
+      if (room == null) {
+        Room created = new Room(meetingId, userId);
+        created.subscription(bus.subscribe(meetingId, created::deliver));
+        rooms.put(meetingId, created);
+        room = created;
+      }
+      replaced = room.findUser(userId);
+      session = new Session(newSessionId(), userId, meetingId, name, link, this::newOutbox);
+      session.outbox().offer(serverPacket(session, PacketType.SESSION_ASSIGNED, assigned(session)));
+      session.outbox().offer(serverPacket(session, PacketType.MEETING, started(room, replaced)));
+      room.add(session);
+    }
+    counters.inc(Name.SESSIONS_OPENED);
+    if (replaced != null) {
+      counters.inc(Name.CLOSED_REPLACED);
+      replaced.link().close(CloseCodes.REPLACED, "replaced by a newer session of the same user");
+      leave(replaced, "replaced by a newer session");
+    }
+    log.info("joined {} ({} in meeting)", session, participantCount(meetingId));
+    bus.publish(
+        serverPacket(
+            session,
+            PacketType.MEETING,
+            event(MeetingEventType.PARTICIPANT_JOINED, session, "").toByteString()));
+    return session;
+  }
+
+  /** Handles one packet from a session's transport. */
+  public void receive(Session from, byte[] data, int offset, int length) {
+    if (from.hasLeft()) {
+      return;
+    }
+    from.touch();
+    counters.inc(Name.PACKETS_RECEIVED);
+    if (length > config.maxPacketBytes()) {
+      reject(
+          from,
+          Name.CLOSED_TOO_BIG,
+          CloseCodes.TOO_BIG,
+          "packet of " + length + " bytes exceeds the limit of " + config.maxPacketBytes());
+      return;
+    }
+    Ingress.Decision d = Ingress.classify(from, data, offset, length);
+    if (d instanceof Ingress.Relay r) {
+      bus.publish(r.packet());
+    } else if (d instanceof Ingress.Echo e) {
+      counters.inc(Name.RTT_ECHOES);
+      from.outbox().offer(e.packet());
+    } else if (d instanceof Ingress.Consume c) {
+      if (c.counter() != null) {
+        counters.inc(c.counter());
+      }
+    } else if (d instanceof Ingress.Drop drop) {
+      counters.inc(drop.counter());
+    } else if (d instanceof Ingress.Reject rej) {
+      reject(from, Name.CLOSED_UNPARSEABLE, rej.code(), rej.reason());
+    }
+  }
+
+  /**
+   * Takes a session out of its meeting (idempotent) and tells the others. The transport adapter
+   * calls it when the connection closes; the relay calls it when it closes a session itself.
+   */
+  public void leave(Session s, String reason) {
+    if (!s.markLeft()) {
+      return;
+    }
+    s.outbox().close();
+    int remaining;
+    synchronized (this) {
+      Room room = rooms.get(s.meetingId());
+      if (room == null) {
+        return;
+      }
+      room.remove(s);
+      remaining = room.sessions().length;
+      for (Session other : room.sessions()) {
+        other.outbox().forget(s.id());
+      }
+      if (room.isEmpty()) {
+        rooms.remove(s.meetingId());
+        room.subscription().unsubscribe();
+      }
+    }
+    log.info("left {}: {} ({} remain)", s, reason, remaining);
+    bus.publish(
+        serverPacket(
+            s,
+            PacketType.MEETING,
+            event(MeetingEventType.PARTICIPANT_LEFT, s, reason).toByteString()));
+  }
+
+  /** Sessions connected to this instance. */
+  public synchronized int sessionCount() {
+    int n = 0;
+    for (Room r : rooms.values()) {
+      n += r.sessions().length;
+    }
+    return n;
+  }
+
+  /** Meetings with at least one session on this instance. */
+  public synchronized int roomCount() {
+    return rooms.size();
+  }
+
+  /** Closes every session; the adapters stop accepting new ones first. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    Session[] all;
+    synchronized (this) {
+      all = allSessions();
+    }
+    for (Session s : all) {
+      s.link().close(CloseCodes.SERVER_SHUTDOWN, "server shutting down");
+      leave(s, "server shutting down");
+    }
+  }
+
+  // ---- internals ----
+
+  private Session[] allSessions() {
+    return rooms.values().stream()
+        .flatMap(r -> Arrays.stream(r.sessions()))
+        .toArray(Session[]::new);
+  }
+
+  private void reject(Session s, Name counter, int code, String reason) {
+    counters.inc(counter);
+    log.info("closing {}: {}", s, reason);
+    s.link().close(code, reason);
+    leave(s, reason);
+  }
+
+  private void closeSilentSessions() {
+    try {
+      long deadline = System.nanoTime() - config.heartbeatTimeout().toNanos();
+      Session[] all;
+      synchronized (this) {
+        all = allSessions();
+      }
+      for (Session s : all) {
+        if (s.lastSeenNanos() - deadline < 0) {
+          reject(
+              s,
+              Name.CLOSED_HEARTBEAT_TIMEOUT,
+              CloseCodes.HEARTBEAT_TIMEOUT,
+              "no packet received for " + config.heartbeatTimeout().toMillis() + " ms");
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("heartbeat check failed", e);
+    }
+  }
+
+  private Outbox newOutbox(Session s) {
+    return new Outbox(
+        s.link(),
+        config.outboxBytes(),
+        counters,
+        new Outbox.Listener() {
+          @Override
+          public void keyframeNeeded(long senderSessionId, Stream stream) {
+            requestKeyframe(s, senderSessionId, stream);
+          }
+
+          @Override
+          public void overflowed() {
+            reject(
+                s,
+                Name.CLOSED_TOO_SLOW,
+                CloseCodes.TOO_SLOW,
+                "receiver too slow: outbound queue overflowed");
+          }
+        });
+  }
+
+  /** Asks a sender, on behalf of a receiver whose copy of its stream broke, for a keyframe. */
+  private void requestKeyframe(Session receiver, long senderSessionId, Stream stream) {
+    if (receiver.hasLeft()) {
+      return;
+    }
+    PacketWrapper request =
+        Packets.keyframeRequest(
+                senderSessionId, stream == Stream.SCREEN ? MediaType.SCREEN : MediaType.VIDEO)
+            .toBuilder()
+            .setUserId(receiver.userId())
+            .setSessionId(receiver.id())
+            .build();
+    bus.publish(
+        new Packet(
+            receiver.meetingId(),
+            receiver.userId(),
+            receiver.id(),
+            senderSessionId,
+            Priority.CONTROL,
+            Stream.NONE,
+            request.toByteArray()));
+  }
+
+  private long newSessionId() {
+    long id;
+    do {
+      id = random.nextLong() & Long.MAX_VALUE;
+    } while (id == 0);
+    return id;
+  }
+
+  private synchronized int participantCount(String meetingId) {
+    Room r = rooms.get(meetingId);
+    return r == null ? 0 : r.sessions().length;
+  }
+
+  private com.google.protobuf.ByteString assigned(Session s) {
+    return SessionAssignedPacket.newBuilder()
+        .setSessionId(s.id())
+        .setUserId(s.userId())
+        .setMeetingId(s.meetingId())
+        .setHeartbeatTimeoutMs((int) config.heartbeatTimeout().toMillis())
+        .setMaxPacketBytes(config.maxPacketBytes())
+        .setServerId(config.serverId())
+        .build()
+        .toByteString();
+  }
+
+  /** To a newcomer: who is already there (except a session it replaces, which is leaving). */
+  private com.google.protobuf.ByteString started(Room room, Session replaced) {
+    MeetingPacket.Builder b =
+        MeetingPacket.newBuilder()
+            .setEventType(MeetingEventType.MEETING_STARTED)
+            .setRoomId(room.meetingId())
+            .setStartTimeMs(room.startedAtMillis())
+            .setCreatorId(room.creatorId());
+    for (Session s : room.sessions()) {
+      if (s != replaced) {
+        b.addParticipants(
+            Participant.newBuilder()
+                .setUserId(s.userId())
+                .setSessionId(s.id())
+                .setDisplayName(s.displayName()));
+      }
+    }
+    return b.setParticipantCount(b.getParticipantsCount() + 1L).build().toByteString();
+  }
+
+  private MeetingPacket event(MeetingEventType type, Session about, String message) {
+    return MeetingPacket.newBuilder()
+        .setEventType(type)
+        .setRoomId(about.meetingId())
+        .setTargetUserId(about.userId())
+        .setTargetSessionId(about.id())
+        .setDisplayName(about.displayName())
+        .setMessage(message)
+        .setParticipantCount(participantCount(about.meetingId()))
+        .build();
+  }
+
+  /** A server-authored packet about {@code about}, never delivered back to it by fan-out. */
+  private static Packet serverPacket(
+      Session about, PacketType type, com.google.protobuf.ByteString data) {
+    byte[] bytes =
+        PacketWrapper.newBuilder()
+            .setPacketType(type)
+            .setUserId(about.userId())
+            .setSessionId(about.id())
+            .setData(data)
+            .build()
+            .toByteArray();
+    return new Packet(
+        about.meetingId(), about.userId(), about.id(), 0, Priority.CONTROL, Stream.NONE, bytes);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.videocall.server.core;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One participant's connection to one meeting, whatever the transport. */
+public final class Session {
+  private final long id;
+  private final String userId;
+  private final String meetingId;
+  private final String displayName;
+  private final SessionLink link;
+  private final Outbox outbox;
+  private final AtomicBoolean left = new AtomicBoolean();
+  private volatile long lastSeenNanos = System.nanoTime();
+
+  Session(
+      long id,
+      String userId,
+      String meetingId,
+      String displayName,
+      SessionLink link,
+      java.util.function.Function<Session, Outbox> outboxFactory) {
+    this.id = id;
+    this.userId = userId;
+    this.meetingId = meetingId;
+    this.displayName = displayName;
+    this.link = link;
+    this.outbox = outboxFactory.apply(this);
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  public String meetingId() {
+    return meetingId;
+  }
+
+  public String displayName() {
+    return displayName;
+  }
+
+  public SessionLink link() {
+    return link;
+  }
+
+  public Outbox outbox() {
+    return outbox;
+  }
+
+  void touch() {
+    lastSeenNanos = System.nanoTime();
+  }
+
+  long lastSeenNanos() {
+    return lastSeenNanos;
+  }
+
+  /** True exactly once: for the caller that takes the session out of its meeting. */
+  boolean markLeft() {
+    return left.compareAndSet(false, true);
+  }
+
+  public boolean hasLeft() {
+    return left.get();
+  }
+
+  @Override
+  public String toString() {
+    return userId + "@" + meetingId + "#" + Long.toHexString(id) + "/" + link.transport();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.videocall.server.http;
+
+import dev.videocall.server.bus.Bus;
+import dev.videocall.server.core.Relay;
+import dev.videocall.types.Ids;
+import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Plain HTTP: health, metrics and the meeting page. */
+public final class HttpRoutes {
+  private final Relay relay;
+  private final Bus bus;
+
+  public HttpRoutes(Relay relay, Bus bus) {
+    this.relay = relay;
+    this.bus = bus;
+  }
+
+  public void register(Javalin app) {
+    app.get("/healthz", this::health);
+    app.get("/metrics", this::metrics);
+    app.get("/meeting/{user}/{meeting}", this::meetingPage);
+  }
+
+  private void health(Context ctx) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", bus.healthy() ? "ok" : "degraded");
+    body.put("bus", bus.state());
+    body.put("sessions", relay.sessionCount());
+    body.put("meetings", relay.roomCount());
+    ctx.contentType("application/json").result(Json.object(body));
+  }
+
+  private void metrics(Context ctx) {
+    StringBuilder out = new StringBuilder(4096);
+    relay.counters().renderPrometheus(out);
+    gauge(out, "videocall_sessions", "Sessions connected to this instance", relay.sessionCount());
+    gauge(out, "videocall_meetings", "Meetings with sessions on this instance", relay.roomCount());
+    ctx.contentType("text/plain; version=0.0.4").result(out.toString());
+  }
+
+  private static void gauge(StringBuilder out, String name, String help, long value) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" gauge\n");
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private void meetingPage(Context ctx) {
+    String user = ctx.pathParam("user");
+    String meeting = ctx.pathParam("meeting");
+    if (!Ids.isValid(user) || !Ids.isValid(meeting)) {
+      throw new BadRequestResponse("user and meeting ids must match " + Ids.VALID.pattern());
+    }
+    byte[] page = MeetingPage.render(user, meeting).getBytes(StandardCharsets.UTF_8);
+    ctx.contentType("text/html; charset=utf-8").result(page);
+  }
+}

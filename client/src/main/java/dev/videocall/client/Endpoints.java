@@ -1,0 +1,50 @@
+package dev.videocall.client;
+
+import dev.videocall.types.Ids;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/** Derives transport endpoints from the server's base URL as a person types it. */
+public final class Endpoints {
+  private Endpoints() {}
+
+  /**
+   * {@code http://host:8080} becomes {@code ws://host:8080/lobby/USER/MEETING}; {@code https}
+   * becomes {@code wss}. A display name travels as the {@code name} query parameter.
+   */
+  public static URI webSocket(URI server, String user, String meeting, String displayName) {
+    Ids.require("user id", user);
+    Ids.require("meeting id", meeting);
+    String scheme = server.getScheme();
+    String wsScheme;
+    if ("http".equalsIgnoreCase(scheme) || "ws".equalsIgnoreCase(scheme)) {
+      wsScheme = "ws";
+    } else if ("https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme)) {
+      wsScheme = "wss";
+    } else {
+      throw new IllegalArgumentException(
+          "server URL must start with http:// or https://, got " + server);
+    }
+    if (server.getHost() == null) {
+      throw new IllegalArgumentException("server URL has no host: " + server);
+    }
+    String base = server.getPath() == null ? "" : server.getPath().replaceAll("/+$", "");
+    String query =
+        displayName == null || displayName.isBlank()
+            ? ""
+            : "?name=" + URLEncoder.encode(displayName, StandardCharsets.UTF_8);
+    String port = server.getPort() < 0 ? "" : ":" + server.getPort();
+    return URI.create(
+        wsScheme
+            + "://"
+            + server.getHost()
+            + port
+            + base
+            + "/lobby/"
+            + user
+            + "/"
+            + meeting
+            + query);
+  }
+}

@@ -1,0 +1,257 @@
+package dev.videocall.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.videocall.proto.PacketWrapper;
+import dev.videocall.proto.PacketWrapper.PacketType;
+import dev.videocall.proto.SessionAssignedPacket;
+import dev.videocall.types.Packets;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A participant in one meeting: connects, keeps the session alive with heartbeats, sends and
+ * receives packets.
+ *
+ * <pre>{@code
+ * VideocallClient alice = VideocallClient.to(URI.create("http://localhost:8080"))
+ *     .user("alice").meeting("demo")
+ *     .onPacket(p -> ...)
+ *     .connect().join();
+ * alice.send(Packets.heartbeat(true, true));
+ * }</pre>
+ */
+public final class VideocallClient implements AutoCloseable {
+  private static final ScheduledExecutorService HEARTBEATS =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "videocall-client-heartbeats");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Receives every packet the server sends, on the transport's thread, in order. */
+  @FunctionalInterface
+  public interface PacketListener {
+    void onPacket(PacketWrapper packet);
+  }
+
+  /** Told once when the session ends, with the close code and reason the server gave. */
+  @FunctionalInterface
+  public interface CloseListener {
+    void onClosed(int code, String reason);
+  }
+
+  /** How the session ended. */
+  public record Closed(int code, String reason) {}
+
+  private final String userId;
+  private final String meetingId;
+  private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+  private volatile ClientTransport transport;
+  private volatile SessionAssignedPacket assigned;
+  private volatile ScheduledFuture<?> heartbeat;
+  private volatile boolean videoEnabled = true;
+  private volatile boolean audioEnabled = true;
+
+  private VideocallClient(String userId, String meetingId) {
+    this.userId = userId;
+    this.meetingId = meetingId;
+  }
+
+  /** Starts describing a connection to the server at {@code server} (e.g. http://host:8080). */
+  public static Builder to(URI server) {
+    return new Builder(server);
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  public String meetingId() {
+    return meetingId;
+  }
+
+  /** The session id the server assigned. */
+  public long sessionId() {
+    return assigned.getSessionId();
+  }
+
+  /** What the server said about this session when it started (limits, timeout, server id). */
+  public SessionAssignedPacket assignment() {
+    return assigned;
+  }
+
+  public String transportName() {
+    return transport.name();
+  }
+
+  public CompletableFuture<Void> send(PacketWrapper packet) {
+    return sendRaw(packet.toByteArray());
+  }
+
+  /** Sends bytes as they are; for tools and tests that need to send what a client should not. */
+  public CompletableFuture<Void> sendRaw(byte[] bytes) {
+    return transport.send(ByteBuffer.wrap(bytes));
+  }
+
+  /** What heartbeats report from now on. */
+  public void mediaState(boolean video, boolean audio) {
+    this.videoEnabled = video;
+    this.audioEnabled = audio;
+  }
+
+  /** Completes when the session has ended, for any reason. */
+  public CompletableFuture<Closed> closed() {
+    return closed;
+  }
+
+  /** Leaves the meeting. */
+  @Override
+  public void close() {
+    stopHeartbeats();
+    ClientTransport t = transport;
+    if (t != null && !closed.isDone()) {
+      t.close(1000, "leaving");
+    }
+  }
+
+  private void stopHeartbeats() {
+    ScheduledFuture<?> h = heartbeat;
+    if (h != null) {
+      h.cancel(false);
+    }
+  }
+
+  /** Fluent description of a connection. */
+  public static final class Builder {
+    private final URI server;
+    private String user;
+    private String meeting;
+    private String displayName;
+    private Duration heartbeatInterval = Duration.ofSeconds(1);
+    private PacketListener packetListener = p -> {};
+    private CloseListener closeListener = (c, r) -> {};
+
+    private Builder(URI server) {
+      this.server = Objects.requireNonNull(server, "server");
+    }
+
+    public Builder user(String user) {
+      this.user = user;
+      return this;
+    }
+
+    public Builder meeting(String meeting) {
+      this.meeting = meeting;
+      return this;
+    }
+
+    public Builder displayName(String displayName) {
+      this.displayName = displayName;
+      return this;
+    }
+
+    /** How often to send heartbeats; null sends none (the server will time the session out). */
+    public Builder heartbeats(Duration interval) {
+      this.heartbeatInterval = interval;
+      return this;
+    }
+
+    public Builder onPacket(PacketListener listener) {
+      this.packetListener = Objects.requireNonNull(listener);
+      return this;
+    }
+
+    public Builder onClose(CloseListener listener) {
+      this.closeListener = Objects.requireNonNull(listener);
+      return this;
+    }
+
+    /**
+     * Connects over WebSocket and completes once the server has assigned a session; fails with
+     * {@link WebSocketTransport.ConnectFailed} or {@link SessionRefused} otherwise.
+     */
+    public CompletableFuture<VideocallClient> connect() {
+      URI endpoint = Endpoints.webSocket(server, user, meeting, displayName);
+      VideocallClient client = new VideocallClient(user, meeting);
+      CompletableFuture<VideocallClient> ready = new CompletableFuture<>();
+      ClientTransport.Events events =
+          new ClientTransport.Events() {
+            @Override
+            public void onPacket(byte[] bytes) {
+              PacketWrapper packet;
+              try {
+                packet = PacketWrapper.parseFrom(bytes);
+              } catch (InvalidProtocolBufferException e) {
+                return; // a server only sends PacketWrappers; nothing useful to do with garbage
+              }
+              if (packet.getPacketType() == PacketType.SESSION_ASSIGNED
+                  && client.assigned == null) {
+                try {
+                  client.assigned = SessionAssignedPacket.parseFrom(packet.getData());
+                } catch (InvalidProtocolBufferException e) {
+                  ready.completeExceptionally(new SessionRefused(0, "bad SESSION_ASSIGNED"));
+                  return;
+                }
+                client.startHeartbeats(heartbeatInterval);
+                ready.complete(client);
+              }
+              packetListener.onPacket(packet);
+            }
+
+            @Override
+            public void onClosed(int code, String reason) {
+              client.stopHeartbeats();
+              client.closed.complete(new Closed(code, reason));
+              ready.completeExceptionally(new SessionRefused(code, reason));
+              closeListener.onClosed(code, reason);
+            }
+          };
+      return WebSocketTransport.open(endpoint, events)
+          .thenCompose(
+              t -> {
+                client.transport = t;
+                return ready;
+              });
+    }
+  }
+
+  private void startHeartbeats(Duration interval) {
+    if (interval == null) {
+      return;
+    }
+    long ms = interval.toMillis();
+    heartbeat =
+        HEARTBEATS.scheduleAtFixedRate(
+            () -> {
+              if (!closed.isDone()) {
+                send(Packets.heartbeat(videoEnabled, audioEnabled));
+              }
+            },
+            0,
+            ms,
+            TimeUnit.MILLISECONDS);
+  }
+
+  /** The server closed the session before assigning it. */
+  public static final class SessionRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int code;
+
+    SessionRefused(int code, String reason) {
+      super("session closed by server before it started: " + code + " " + reason);
+      this.code = code;
+    }
+
+    public int code() {
+      return code;
+    }
+  }
+}

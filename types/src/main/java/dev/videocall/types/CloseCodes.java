@@ -1,0 +1,27 @@
+package dev.videocall.types;
+
+/**
+ * Why the server closes a session. WebSocket close codes; WebTransport reuses the numbers as the
+ * session's application error code.
+ */
+public final class CloseCodes {
+  /** A packet that is not a PacketWrapper (RFC 6455: invalid frame payload data). */
+  public static final int UNPARSEABLE = 1007;
+
+  /** A packet larger than the server's limit (RFC 6455: message too big). */
+  public static final int TOO_BIG = 1009;
+
+  /** Nothing received for longer than the heartbeat timeout. */
+  public static final int HEARTBEAT_TIMEOUT = 4000;
+
+  /** The same user joined the same meeting again; the older session is closed. */
+  public static final int REPLACED = 4001;
+
+  /** The receiver could not keep up even with video dropped; its outbound queue overflowed. */
+  public static final int TOO_SLOW = 4002;
+
+  /** The server is shutting down. */
+  public static final int SERVER_SHUTDOWN = 1001;
+
+  private CloseCodes() {}
+}

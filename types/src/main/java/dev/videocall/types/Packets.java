@@ -1,0 +1,88 @@
+package dev.videocall.types;
+
+import com.google.protobuf.ByteString;
+import dev.videocall.proto.HeartbeatMetadata;
+import dev.videocall.proto.MediaPacket;
+import dev.videocall.proto.MediaPacket.MediaType;
+import dev.videocall.proto.PacketWrapper;
+import dev.videocall.proto.PacketWrapper.MediaKind;
+import dev.videocall.proto.PacketWrapper.PacketType;
+import dev.videocall.proto.VideoCodec;
+import dev.videocall.proto.VideoMetadata;
+
+/** Builders for the packets every participant sends. */
+public final class Packets {
+  private Packets() {}
+
+  /** A MEDIA wrapper around {@code media}, with the cleartext media kind the server routes on. */
+  public static PacketWrapper media(MediaPacket media) {
+    return PacketWrapper.newBuilder()
+        .setPacketType(PacketType.MEDIA)
+        .setMediaKind(kindOf(media.getMediaType()))
+        .setData(media.toByteString())
+        .build();
+  }
+
+  /** One encoded video frame. */
+  public static MediaPacket videoFrame(
+      byte[] frame, boolean keyframe, long sequence, long timestampUs, VideoCodec codec) {
+    return MediaPacket.newBuilder()
+        .setMediaType(MediaType.VIDEO)
+        .setData(ByteString.copyFrom(frame))
+        .setFrameType(keyframe ? "key" : "delta")
+        .setTimestamp(timestampUs)
+        .setSendTimeUs(nowMicros())
+        .setVideoMetadata(VideoMetadata.newBuilder().setSequence(sequence).setCodec(codec))
+        .build();
+  }
+
+  /** The once-a-second liveness and state packet. */
+  public static PacketWrapper heartbeat(boolean videoEnabled, boolean audioEnabled) {
+    return media(
+        MediaPacket.newBuilder()
+            .setMediaType(MediaType.HEARTBEAT)
+            .setTimestamp(System.currentTimeMillis())
+            .setHeartbeatMetadata(
+                HeartbeatMetadata.newBuilder()
+                    .setVideoEnabled(videoEnabled)
+                    .setAudioEnabled(audioEnabled))
+            .build());
+  }
+
+  /**
+   * Asks session {@code targetSessionId} for a keyframe of its {@code stream} (VIDEO or SCREEN).
+   */
+  public static PacketWrapper keyframeRequest(long targetSessionId, MediaType stream) {
+    return media(
+            MediaPacket.newBuilder()
+                .setMediaType(MediaType.KEYFRAME_REQUEST)
+                .setRequestMediaType(stream)
+                .build())
+        .toBuilder()
+        .setTargetSessionId(targetSessionId)
+        .build();
+  }
+
+  /** True for a MEDIA packet whose frame is a keyframe ("key" frame type). */
+  public static boolean isKeyframe(MediaPacket media) {
+    return "key".equals(media.getFrameType());
+  }
+
+  public static MediaKind kindOf(MediaType type) {
+    switch (type) {
+      case VIDEO:
+        return MediaKind.VIDEO;
+      case AUDIO:
+        return MediaKind.AUDIO;
+      case SCREEN:
+        return MediaKind.SCREEN;
+      default:
+        return MediaKind.MEDIA_KIND_UNSPECIFIED;
+    }
+  }
+
+  public static long nowMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000L;
+  }
+}
