@@ -200,7 +200,6 @@ public final class VideocallClient implements AutoCloseable {
                   ready.completeExceptionally(new SessionRefused(0, "bad SESSION_ASSIGNED"));
                   return;
                 }
-                client.startHeartbeats(heartbeatInterval);
                 ready.complete(client);
               }
               packetListener.onPacket(packet);
@@ -214,25 +213,41 @@ public final class VideocallClient implements AutoCloseable {
               closeListener.onClosed(code, reason);
             }
           };
+      // packets may arrive before open() completes: heartbeats start once both are known
       return WebSocketTransport.open(endpoint, events)
           .thenCompose(
               t -> {
                 client.transport = t;
                 return ready;
+              })
+          .thenApply(
+              c -> {
+                c.startHeartbeats(heartbeatInterval);
+                return c;
               });
     }
   }
 
+  /** Heartbeats at the requested interval, but at least three per server timeout. */
   private void startHeartbeats(Duration interval) {
     if (interval == null) {
       return;
     }
     long ms = interval.toMillis();
+    int timeoutMs = assigned.getHeartbeatTimeoutMs();
+    if (timeoutMs > 0) {
+      ms = Math.max(10, Math.min(ms, timeoutMs / 3));
+    }
     heartbeat =
         HEARTBEATS.scheduleAtFixedRate(
             () -> {
-              if (!closed.isDone()) {
-                send(Packets.heartbeat(videoEnabled, audioEnabled));
+              // a periodic task that throws is silently cancelled: never let it throw
+              try {
+                if (!closed.isDone()) {
+                  send(Packets.heartbeat(videoEnabled, audioEnabled));
+                }
+              } catch (RuntimeException e) {
+                // the transport is failing; its close event ends the session
               }
             },
             0,

@@ -1,0 +1,70 @@
+package dev.videocall.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+  @Test
+  void embeddedDefaultsNeedNothing() {
+    ServerConfig c = ServerConfig.parse(new String[0], Map.of());
+    assertEquals(ServerConfig.defaults(), c);
+    assertEquals(8080, c.httpPort());
+    assertEquals(4433, c.webTransportPort());
+    assertEquals("0.0.0.0", c.bind());
+    assertNull(c.natsUrl());
+    assertEquals(1 << 20, c.maxPacketBytes());
+    assertEquals(Duration.ofSeconds(10), c.heartbeatTimeout());
+  }
+
+  @Test
+  void flagsOverrideEnvironmentWhichOverridesDefaults() {
+    ServerConfig c =
+        ServerConfig.parse(
+            new String[] {"--http-port", "9000", "--bind=127.0.0.1"},
+            Map.of(
+                "HTTP_PORT", "7000", "WEBTRANSPORT_PORT", "5000", "HEARTBEAT_TIMEOUT_MS", "2500"));
+    assertEquals(9000, c.httpPort());
+    assertEquals(5000, c.webTransportPort());
+    assertEquals("127.0.0.1", c.bind());
+    assertEquals(Duration.ofMillis(2500), c.heartbeatTimeout());
+  }
+
+  @Test
+  void mistakesAreNamed() {
+    assertEquals(
+        "--http-port must be between 0 and 65535, got 70000",
+        assertThrows(
+                ServerConfig.InvalidConfig.class,
+                () -> ServerConfig.parse(new String[] {"--http-port", "70000"}, Map.of()))
+            .getMessage());
+    assertEquals(
+        "unknown option --htp-port",
+        assertThrows(
+                ServerConfig.InvalidConfig.class,
+                () -> ServerConfig.parse(new String[] {"--htp-port", "1"}, Map.of()))
+            .getMessage());
+    assertEquals(
+        "--bind needs a value",
+        assertThrows(
+                ServerConfig.InvalidConfig.class,
+                () -> ServerConfig.parse(new String[] {"--bind"}, Map.of()))
+            .getMessage());
+    assertEquals(
+        "--max-packet-bytes must be a number, got 'lots'",
+        assertThrows(
+                ServerConfig.InvalidConfig.class,
+                () -> ServerConfig.parse(new String[0], Map.of("MAX_PACKET_BYTES", "lots")))
+            .getMessage(),
+        "a bad environment variable is reported under its flag's name");
+  }
+
+  @Test
+  void helpReturnsNull() {
+    assertNull(ServerConfig.parse(new String[] {"--help"}, Map.of()));
+  }
+}

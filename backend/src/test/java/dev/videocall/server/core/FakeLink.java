@@ -1,0 +1,52 @@
+package dev.videocall.server.core;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A link whose writes complete at once, or wait until released when stalled. */
+final class FakeLink implements SessionLink {
+  final List<byte[]> written = new ArrayList<>();
+  final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+  boolean stalled;
+  int closeCode;
+  String closeReason;
+
+  @Override
+  public void write(ByteBuffer packet, Runnable done) {
+    byte[] b = new byte[packet.remaining()];
+    packet.get(b);
+    synchronized (this) {
+      written.add(b);
+      if (stalled) {
+        pending.add(done);
+        return;
+      }
+    }
+    done.run();
+  }
+
+  /** Unstalls and completes the write in flight (which pulls the next ones). */
+  void release() {
+    Runnable r;
+    synchronized (this) {
+      stalled = false;
+      r = pending.poll();
+    }
+    if (r != null) {
+      r.run();
+    }
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    closeCode = code;
+    closeReason = reason;
+  }
+
+  @Override
+  public String transport() {
+    return "fake";
+  }
+}

@@ -1,0 +1,183 @@
+package dev.videocall.server.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.google.protobuf.ByteString;
+import dev.videocall.proto.MediaPacket;
+import dev.videocall.proto.MediaPacket.MediaType;
+import dev.videocall.proto.PacketWrapper;
+import dev.videocall.proto.PacketWrapper.PacketType;
+import dev.videocall.proto.VideoCodec;
+import dev.videocall.server.core.Counters.Name;
+import dev.videocall.server.core.Packet.Priority;
+import dev.videocall.server.core.Packet.Stream;
+import dev.videocall.types.CloseCodes;
+import dev.videocall.types.Packets;
+import org.junit.jupiter.api.Test;
+
+class IngressTest {
+  private final Session alice =
+      new Session(
+          42,
+          "alice",
+          "m1",
+          "Alice",
+          new FakeLink(),
+          s -> new Outbox(s.link(), 1 << 20, new Counters(), null));
+
+  private Ingress.Decision classify(PacketWrapper p) {
+    byte[] b = p.toByteArray();
+    return Ingress.classify(alice, b, 0, b.length);
+  }
+
+  private Packet relayed(PacketWrapper p) {
+    return assertInstanceOf(Ingress.Relay.class, classify(p)).packet();
+  }
+
+  @Test
+  void stampsTheSendersIdentityOverWhateverTheClientClaimed() throws Exception {
+    PacketWrapper spoofed =
+        Packets.media(Packets.videoFrame(new byte[] {1, 2, 3}, true, 1, 0, VideoCodec.VP8))
+            .toBuilder()
+            .setUserId("mallory")
+            .setSessionId(7)
+            .build();
+    Packet p = relayed(spoofed);
+    PacketWrapper out = PacketWrapper.parseFrom(p.bytes());
+    assertEquals("alice", out.getUserId());
+    assertEquals(42, out.getSessionId());
+    assertEquals(spoofed.getData(), out.getData());
+    assertEquals("alice", p.senderUserId());
+    assertEquals(42, p.senderSessionId());
+    assertEquals("m1", p.meetingId());
+  }
+
+  @Test
+  void forwardsTheClientsOwnBytesWhenItIdentifiedItselfCorrectly() {
+    PacketWrapper honest =
+        Packets.heartbeat(true, false).toBuilder().setUserId("alice").setSessionId(42).build();
+    assertArrayEquals(honest.toByteArray(), relayed(honest).bytes());
+  }
+
+  @Test
+  void classifiesVideoByKeyframeFlagAndStream() {
+    Packet key =
+        relayed(Packets.media(Packets.videoFrame(new byte[10], true, 1, 0, VideoCodec.VP8)));
+    assertEquals(Priority.VIDEO_KEY, key.priority());
+    assertEquals(Stream.CAMERA, key.stream());
+    Packet delta =
+        relayed(Packets.media(Packets.videoFrame(new byte[10], false, 2, 0, VideoCodec.VP8)));
+    assertEquals(Priority.VIDEO_DELTA, delta.priority());
+    MediaPacket screen =
+        MediaPacket.newBuilder().setMediaType(MediaType.SCREEN).setFrameType("delta").build();
+    Packet s = relayed(Packets.media(screen));
+    assertEquals(Priority.VIDEO_DELTA, s.priority());
+    assertEquals(Stream.SCREEN, s.stream());
+  }
+
+  @Test
+  void audioHeartbeatsKeyframeRequestsAndKeysAreRelayed() {
+    MediaPacket audio =
+        MediaPacket.newBuilder()
+            .setMediaType(MediaType.AUDIO)
+            .setData(ByteString.copyFrom(new byte[50]))
+            .build();
+    assertEquals(Priority.AUDIO, relayed(Packets.media(audio)).priority());
+    assertEquals(Priority.CONTROL, relayed(Packets.heartbeat(true, true)).priority());
+    Packet kr = relayed(Packets.keyframeRequest(99, MediaType.VIDEO));
+    assertEquals(Priority.CONTROL, kr.priority());
+    assertEquals(99, kr.targetSessionId());
+    for (PacketType t :
+        new PacketType[] {
+          PacketType.RSA_PUB_KEY,
+          PacketType.AES_KEY,
+          PacketType.E2EE_PUBLIC_KEY,
+          PacketType.E2EE_WRAPPED_KEY,
+          PacketType.DIAGNOSTICS
+        }) {
+      assertEquals(
+          Priority.CONTROL,
+          relayed(PacketWrapper.newBuilder().setPacketType(t).build()).priority());
+    }
+  }
+
+  @Test
+  void rttProbesAreEchoedNotRelayed() {
+    MediaPacket rtt = MediaPacket.newBuilder().setMediaType(MediaType.RTT).setTimestamp(5).build();
+    assertInstanceOf(Ingress.Echo.class, classify(Packets.media(rtt)));
+  }
+
+  @Test
+  void unknownAndServerOnlyTypesAreDroppedAndNamed() {
+    assertEquals(
+        Name.DROPPED_UNKNOWN_TYPE,
+        assertInstanceOf(Ingress.Drop.class, classify(PacketWrapper.getDefaultInstance()))
+            .counter());
+    assertEquals(
+        Name.DROPPED_UNKNOWN_TYPE,
+        assertInstanceOf(
+                Ingress.Drop.class,
+                classify(PacketWrapper.newBuilder().setPacketTypeValue(77).build()))
+            .counter());
+    assertEquals(
+        Name.DROPPED_SERVER_ONLY_TYPE,
+        assertInstanceOf(
+                Ingress.Drop.class,
+                classify(PacketWrapper.newBuilder().setPacketType(PacketType.MEETING).build()))
+            .counter());
+    MediaPacket odd = MediaPacket.newBuilder().setMediaTypeValue(99).build();
+    assertEquals(
+        Name.DROPPED_UNKNOWN_TYPE,
+        assertInstanceOf(Ingress.Drop.class, classify(Packets.media(odd))).counter());
+  }
+
+  @Test
+  void healthIsConsumed() {
+    assertEquals(
+        Name.HEALTH_REPORTS,
+        assertInstanceOf(
+                Ingress.Consume.class,
+                classify(PacketWrapper.newBuilder().setPacketType(PacketType.HEALTH).build()))
+            .counter());
+  }
+
+  @Test
+  void garbageIsRejected() {
+    byte[] garbage = {
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff,
+      (byte) 0xff
+    };
+    Ingress.Reject r =
+        assertInstanceOf(Ingress.Reject.class, Ingress.classify(alice, garbage, 0, garbage.length));
+    assertEquals(CloseCodes.UNPARSEABLE, r.code());
+    PacketWrapper badMedia =
+        PacketWrapper.newBuilder()
+            .setPacketType(PacketType.MEDIA)
+            .setData(ByteString.copyFrom(garbage))
+            .build();
+    assertEquals(
+        "MEDIA data is not a MediaPacket",
+        assertInstanceOf(Ingress.Reject.class, classify(badMedia)).reason());
+  }
+
+  @Test
+  void honoursOffsetAndLength() {
+    byte[] packet = Packets.heartbeat(true, true).toByteArray();
+    byte[] framed = new byte[packet.length + 10];
+    System.arraycopy(packet, 0, framed, 5, packet.length);
+    Ingress.Relay r =
+        assertInstanceOf(Ingress.Relay.class, Ingress.classify(alice, framed, 5, packet.length));
+    assertEquals(Priority.CONTROL, r.packet().priority());
+  }
+}

@@ -1,0 +1,216 @@
+package dev.videocall.server.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videocall.server.core.Counters.Name;
+import dev.videocall.server.core.Packet.Priority;
+import dev.videocall.server.core.Packet.Stream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+  private static final long SENDER_A = 11;
+  private static final long SENDER_B = 22;
+  private static final int BUDGET = 10_000;
+
+  private final FakeLink link = new FakeLink();
+  private final Counters counters = new Counters();
+  private final List<String> keyframeRequests = new ArrayList<>();
+  private int overflows;
+  private final Outbox outbox =
+      new Outbox(
+          link,
+          BUDGET,
+          counters,
+          new Outbox.Listener() {
+            @Override
+            public void keyframeNeeded(long sender, Stream stream) {
+              keyframeRequests.add(sender + "/" + stream);
+            }
+
+            @Override
+            public void overflowed() {
+              overflows++;
+            }
+          });
+
+  private byte tag;
+
+  /** A packet whose first byte identifies it in {@link FakeLink#written}. */
+  private Packet packet(long sender, Priority priority, int size) {
+    byte[] bytes = new byte[size];
+    bytes[0] = ++tag;
+    Stream stream =
+        priority == Priority.VIDEO_KEY || priority == Priority.VIDEO_DELTA
+            ? Stream.CAMERA
+            : Stream.NONE;
+    return new Packet("m", "u" + sender, sender, 0, priority, stream, bytes);
+  }
+
+  private List<Byte> writtenTags() {
+    List<Byte> tags = new ArrayList<>();
+    for (byte[] b : link.written) {
+      tags.add(b[0]);
+    }
+    return tags;
+  }
+
+  @Test
+  void fastLinkGetsEverythingInOrder() {
+    Packet a = packet(SENDER_A, Priority.CONTROL, 10);
+    Packet b = packet(SENDER_A, Priority.VIDEO_KEY, 3000);
+    Packet c = packet(SENDER_A, Priority.AUDIO, 100);
+    outbox.offer(a);
+    outbox.offer(b);
+    outbox.offer(c);
+    assertEquals(3, link.written.size());
+    assertArrayEquals(a.bytes(), link.written.get(0));
+    assertArrayEquals(b.bytes(), link.written.get(1));
+    assertArrayEquals(c.bytes(), link.written.get(2));
+    assertEquals(0, outbox.queuedBytes());
+    assertEquals(0, outbox.dropped());
+  }
+
+  @Test
+  void synchronousCompletionsDoNotRecurse() {
+    for (int i = 0; i < 100_000; i++) {
+      outbox.offer(packet(SENDER_A, Priority.AUDIO, 8));
+    }
+    assertEquals(100_000, link.written.size());
+    assertEquals(100_000, counters.get(Name.PACKETS_DELIVERED));
+  }
+
+  @Test
+  void fullQueueDropsNewDeltaAndThenTheRestOfThatChainUntilAKeyframe() {
+    link.stalled = true;
+    outbox.offer(packet(SENDER_A, Priority.VIDEO_KEY, 1000)); // in flight, not queued
+    for (int i = 0; i < 5; i++) {
+      outbox.offer(packet(SENDER_A, Priority.VIDEO_DELTA, 2000)); // fills the budget exactly
+    }
+    assertEquals(BUDGET, outbox.queuedBytes());
+    outbox.offer(packet(SENDER_A, Priority.VIDEO_DELTA, 2000)); // does not fit: dropped
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_DELTA));
+
+    link.release(); // everything queued drains
+    assertEquals(0, outbox.queuedBytes());
+    // the chain is broken, so later deltas are useless until a keyframe arrives
+    outbox.offer(packet(SENDER_A, Priority.VIDEO_DELTA, 100));
+    assertEquals(2, counters.get(Name.DROPPED_VIDEO_DELTA));
+    Packet key = packet(SENDER_A, Priority.VIDEO_KEY, 100);
+    Packet after = packet(SENDER_A, Priority.VIDEO_DELTA, 100);
+    outbox.offer(key);
+    outbox.offer(after);
+    List<byte[]> w = link.written;
+    assertArrayEquals(after.bytes(), w.get(w.size() - 1));
+    assertArrayEquals(key.bytes(), w.get(w.size() - 2));
+  }
+
+  @Test
+  void keyframeAudioAndControlEvictQueuedDeltasNewestFirst() {
+    link.stalled = true;
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 10)); // in flight
+    Packet d1 = packet(SENDER_A, Priority.VIDEO_DELTA, 3000);
+    Packet d2 = packet(SENDER_B, Priority.VIDEO_DELTA, 3000);
+    Packet d3 = packet(SENDER_A, Priority.VIDEO_DELTA, 3000);
+    outbox.offer(d1);
+    outbox.offer(d2);
+    outbox.offer(d3);
+    Packet key = packet(SENDER_B, Priority.VIDEO_KEY, 4000);
+    outbox.offer(key); // needs 3000 more: evicts d3 (newest)
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_DELTA));
+    Packet audio = packet(SENDER_A, Priority.AUDIO, 3000);
+    outbox.offer(audio); // evicts d2 (newest delta left); key stays
+    assertEquals(2, counters.get(Name.DROPPED_VIDEO_DELTA));
+    assertEquals(0, counters.get(Name.DROPPED_VIDEO_KEY));
+    assertEquals(0, counters.get(Name.DROPPED_AUDIO));
+
+    link.release();
+    List<Byte> expected =
+        List.of((byte) 1, d1.bytes()[0], key.bytes()[0], audio.bytes()[0]); // d2, d3 gone
+    assertEquals(expected, writtenTags());
+  }
+
+  @Test
+  void keyframeIsDroppedOnlyWhenNoDeltaCanMakeRoom() {
+    link.stalled = true;
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 10)); // in flight
+    outbox.offer(packet(SENDER_A, Priority.AUDIO, 9000));
+    outbox.offer(packet(SENDER_B, Priority.VIDEO_KEY, 2000)); // no delta to evict
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_KEY));
+    link.release();
+    // B's stream now waits for a keyframe: its deltas are dropped, and one is requested
+    assertEquals(List.of(SENDER_B + "/CAMERA"), keyframeRequests);
+    outbox.offer(packet(SENDER_B, Priority.VIDEO_DELTA, 10));
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_DELTA));
+  }
+
+  @Test
+  void keyframeIsRequestedOnceTheQueueDrainsBelowHalfNotBefore() {
+    link.stalled = true;
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 10)); // in flight
+    for (int i = 0; i < 10; i++) {
+      outbox.offer(packet(SENDER_B, Priority.AUDIO, 1000));
+    }
+    outbox.offer(packet(SENDER_A, Priority.VIDEO_DELTA, 500)); // dropped, A now waits
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_DELTA));
+    assertTrue(keyframeRequests.isEmpty(), "no request while the receiver is still backed up");
+
+    // complete writes one at a time; the request comes when at most half the budget is queued
+    link.stalled = true;
+    int writesUntilRequest = 0;
+    while (keyframeRequests.isEmpty()) {
+      Runnable r = link.pending.poll();
+      r.run();
+      writesUntilRequest++;
+      assertTrue(writesUntilRequest < 20);
+    }
+    assertTrue(outbox.queuedBytes() <= BUDGET / 2);
+    assertTrue(outbox.queuedBytes() > BUDGET / 2 - 1000, "requested as soon as it drained");
+    assertEquals(List.of(SENDER_A + "/CAMERA"), keyframeRequests);
+    while (!link.pending.isEmpty()) {
+      link.pending.poll().run();
+    }
+    assertEquals(1, keyframeRequests.size(), "not repeated within a second");
+    assertEquals(1, counters.get(Name.KEYFRAME_REQUESTS));
+  }
+
+  @Test
+  void controlPacketsHaveASecondBudgetThenTheReceiverIsGivenUp() {
+    link.stalled = true;
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 10)); // in flight
+    for (int i = 0; i < 19; i++) {
+      outbox.offer(packet(SENDER_A, Priority.CONTROL, 1000));
+    }
+    assertEquals(0, overflows);
+    assertEquals(19_000, outbox.queuedBytes());
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 1000)); // exactly twice the budget
+    assertEquals(0, overflows);
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 1));
+    assertEquals(1, overflows);
+  }
+
+  @Test
+  void forgettingASenderStopsItsKeyframeRequests() {
+    link.stalled = true;
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 10));
+    outbox.offer(packet(SENDER_A, Priority.AUDIO, BUDGET));
+    outbox.offer(packet(SENDER_B, Priority.VIDEO_DELTA, 10)); // dropped; B waits
+    outbox.forget(SENDER_B);
+    link.release();
+    assertTrue(keyframeRequests.isEmpty());
+    outbox.offer(packet(SENDER_B, Priority.VIDEO_DELTA, 10));
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_DELTA), "B's new deltas flow again");
+  }
+
+  @Test
+  void closedOutboxWritesNothing() {
+    outbox.close();
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 10));
+    assertTrue(link.written.isEmpty());
+    assertFalse(outbox.queuedBytes() > 0);
+  }
+}
