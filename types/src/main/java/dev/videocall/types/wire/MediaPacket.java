@@ -1,0 +1,167 @@
+package dev.videocall.types.wire;
+
+/** {@code videocall.MediaPacket} and its metadata messages, for TeaVM code. */
+public final class MediaPacket {
+  public static final int VIDEO = 1;
+  public static final int AUDIO = 2;
+  public static final int SCREEN = 3;
+  public static final int HEARTBEAT = 4;
+  public static final int RTT = 5;
+  public static final int KEYFRAME_REQUEST = 6;
+
+  public static final int CODEC_VP8 = 1;
+  public static final int CODEC_VP9 = 2;
+
+  public int mediaType;
+  public String userId = "";
+  public byte[] data;
+  public String frameType = "";
+  public double timestamp;
+  public double duration;
+  public AudioMetadata audio;
+  public VideoMetadata video;
+  public HeartbeatMetadata heartbeat;
+  public int requestMediaType;
+  public long sendTimeUs;
+
+  public boolean isKeyframe() {
+    return "key".equals(frameType);
+  }
+
+  public byte[] encode() {
+    return new ProtoWriter()
+        .int32(1, mediaType)
+        .string(2, userId)
+        .bytes(3, data)
+        .string(4, frameType)
+        .float64(5, timestamp)
+        .float64(6, duration)
+        .message(7, audio == null ? null : audio.encode())
+        .message(8, video == null ? null : video.encode())
+        .message(9, heartbeat == null ? null : heartbeat.encode())
+        .int32(10, requestMediaType)
+        .uint64(11, sendTimeUs)
+        .toByteArray();
+  }
+
+  public static MediaPacket decode(byte[] bytes) {
+    MediaPacket m = new MediaPacket();
+    ProtoReader r = new ProtoReader(bytes);
+    for (int f = r.next(); f != 0; f = r.next()) {
+      switch (f) {
+        case 1 -> m.mediaType = r.int32();
+        case 2 -> m.userId = r.string();
+        case 3 -> m.data = r.bytes();
+        case 4 -> m.frameType = r.string();
+        case 5 -> m.timestamp = r.float64();
+        case 6 -> m.duration = r.float64();
+        case 7 -> m.audio = AudioMetadata.read(r.message());
+        case 8 -> m.video = VideoMetadata.read(r.message());
+        case 9 -> m.heartbeat = HeartbeatMetadata.read(r.message());
+        case 10 -> m.requestMediaType = r.int32();
+        case 11 -> m.sendTimeUs = r.uint64();
+        default -> r.skip();
+      }
+    }
+    return m;
+  }
+
+  /** {@code videocall.AudioMetadata}. */
+  public static final class AudioMetadata {
+    public String audioFormat = "";
+    public int channels;
+    public int frames;
+    public float sampleRate;
+    public long sequence;
+
+    public byte[] encode() {
+      return new ProtoWriter()
+          .string(1, audioFormat)
+          .uint32(2, channels)
+          .uint32(3, frames)
+          .float32(4, sampleRate)
+          .uint64(5, sequence)
+          .toByteArray();
+    }
+
+    static AudioMetadata read(ProtoReader r) {
+      AudioMetadata m = new AudioMetadata();
+      for (int f = r.next(); f != 0; f = r.next()) {
+        switch (f) {
+          case 1 -> m.audioFormat = r.string();
+          case 2 -> m.channels = r.int32();
+          case 3 -> m.frames = r.int32();
+          case 4 -> m.sampleRate = r.float32();
+          case 5 -> m.sequence = r.uint64();
+          default -> r.skip();
+        }
+      }
+      return m;
+    }
+  }
+
+  /** {@code videocall.VideoMetadata}. */
+  public static final class VideoMetadata {
+    public long sequence;
+    public int codec;
+    public int width;
+    public int height;
+
+    public byte[] encode() {
+      return new ProtoWriter()
+          .uint64(1, sequence)
+          .int32(2, codec)
+          .uint32(3, width)
+          .uint32(4, height)
+          .toByteArray();
+    }
+
+    static VideoMetadata read(ProtoReader r) {
+      VideoMetadata m = new VideoMetadata();
+      for (int f = r.next(); f != 0; f = r.next()) {
+        switch (f) {
+          case 1 -> m.sequence = r.uint64();
+          case 2 -> m.codec = r.int32();
+          case 3 -> m.width = r.int32();
+          case 4 -> m.height = r.int32();
+          default -> r.skip();
+        }
+      }
+      return m;
+    }
+  }
+
+  /** {@code videocall.HeartbeatMetadata}. */
+  public static final class HeartbeatMetadata {
+    public boolean videoEnabled;
+    public boolean audioEnabled;
+    public boolean screenEnabled;
+    public boolean speaking;
+    public String displayName = "";
+
+    public byte[] encode() {
+      return new ProtoWriter()
+          .bool(1, videoEnabled)
+          .bool(2, audioEnabled)
+          .bool(3, screenEnabled)
+          .bool(4, speaking)
+          .string(5, displayName)
+          .toByteArray();
+    }
+
+    static HeartbeatMetadata read(ProtoReader r) {
+      HeartbeatMetadata m = new HeartbeatMetadata();
+      for (int f = r.next(); f != 0; f = r.next()) {
+        switch (f) {
+          case 1 -> m.videoEnabled = r.bool();
+          case 2 -> m.audioEnabled = r.bool();
+          case 3 -> m.screenEnabled = r.bool();
+          case 4 -> m.speaking = r.bool();
+          case 5 -> m.displayName = r.string();
+          default -> r.skip();
+        }
+      }
+      return m;
+    }
+  }
+}

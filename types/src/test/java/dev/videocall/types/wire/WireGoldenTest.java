@@ -1,0 +1,312 @@
+package dev.videocall.types.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import dev.videocall.proto.AudioMetadata;
+import dev.videocall.proto.HeartbeatMetadata;
+import dev.videocall.proto.MediaPacket.MediaType;
+import dev.videocall.proto.MeetingPacket.MeetingEventType;
+import dev.videocall.proto.PacketWrapper.MediaKind;
+import dev.videocall.proto.PacketWrapper.PacketType;
+import dev.videocall.proto.Participant;
+import dev.videocall.proto.VideoCodec;
+import dev.videocall.proto.VideoMetadata;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The TeaVM-safe codec and protobuf-java agree byte for byte on every message the browser speaks,
+ * both directions: wire(decode(java bytes)) re-encodes to the same bytes, and protobuf-java parses
+ * what the codec writes into an equal message.
+ */
+class WireGoldenTest {
+  private static final int RANDOM_CASES = 300;
+  private final Random random = new Random(20261124);
+
+  private static void roundTrip(
+      Message java, Function<byte[], byte[]> wireReencode, Message parsedBack) {
+    byte[] golden = java.toByteArray();
+    byte[] ours = wireReencode.apply(golden);
+    assertArrayEquals(golden, ours, java.getClass().getSimpleName() + ": " + java);
+    assertEquals(java, parsedBack);
+  }
+
+  private void check(dev.videocall.proto.PacketWrapper m) throws Exception {
+    byte[] ours = PacketWrapper.decode(m.toByteArray()).encode();
+    roundTrip(
+        m,
+        b -> PacketWrapper.decode(b).encode(),
+        dev.videocall.proto.PacketWrapper.parseFrom(ours));
+  }
+
+  private void check(dev.videocall.proto.MediaPacket m) throws Exception {
+    byte[] ours = MediaPacket.decode(m.toByteArray()).encode();
+    roundTrip(
+        m, b -> MediaPacket.decode(b).encode(), dev.videocall.proto.MediaPacket.parseFrom(ours));
+  }
+
+  private void check(dev.videocall.proto.MeetingPacket m) throws Exception {
+    byte[] ours = MeetingPacket.decode(m.toByteArray()).encode();
+    roundTrip(
+        m,
+        b -> MeetingPacket.decode(b).encode(),
+        dev.videocall.proto.MeetingPacket.parseFrom(ours));
+  }
+
+  private void check(dev.videocall.proto.SessionAssignedPacket m) throws Exception {
+    byte[] ours = SessionAssignedPacket.decode(m.toByteArray()).encode();
+    roundTrip(
+        m,
+        b -> SessionAssignedPacket.decode(b).encode(),
+        dev.videocall.proto.SessionAssignedPacket.parseFrom(ours));
+  }
+
+  @Test
+  void packetWrapperWrittenByTheCodecEqualsProtobufJava() throws Exception {
+    PacketWrapper w = new PacketWrapper();
+    w.packetType = PacketWrapper.MEDIA;
+    w.userId = "alice";
+    w.data = new byte[] {1, 2, 3};
+    w.sessionId = Long.MAX_VALUE;
+    w.mediaKind = PacketWrapper.KIND_SCREEN;
+    w.targetSessionId = 1L << 40;
+    dev.videocall.proto.PacketWrapper java =
+        dev.videocall.proto.PacketWrapper.newBuilder()
+            .setPacketType(PacketType.MEDIA)
+            .setUserId("alice")
+            .setData(ByteString.copyFrom(new byte[] {1, 2, 3}))
+            .setSessionId(Long.MAX_VALUE)
+            .setMediaKind(MediaKind.SCREEN)
+            .setTargetSessionId(1L << 40)
+            .build();
+    assertArrayEquals(java.toByteArray(), w.encode());
+    assertEquals(java, dev.videocall.proto.PacketWrapper.parseFrom(w.encode()));
+    check(java);
+    check(dev.videocall.proto.PacketWrapper.getDefaultInstance());
+  }
+
+  @Test
+  void mediaPacketWithEveryFieldAndEmptyNestedMessages() throws Exception {
+    check(
+        dev.videocall.proto.MediaPacket.newBuilder()
+            .setMediaType(MediaType.AUDIO)
+            .setUserId("bé ✓")
+            .setData(ByteString.copyFrom(new byte[300]))
+            .setFrameType("key")
+            .setTimestamp(1234567.891)
+            .setDuration(-0.0)
+            .setAudioMetadata(
+                AudioMetadata.newBuilder()
+                    .setAudioFormat("f32")
+                    .setAudioNumberOfChannels(1)
+                    .setAudioNumberOfFrames(960)
+                    .setAudioSampleRate(48000f)
+                    .setSequence(-1L))
+            .setVideoMetadata(VideoMetadata.getDefaultInstance())
+            .setHeartbeatMetadata(
+                HeartbeatMetadata.newBuilder().setSpeaking(true).setDisplayName("Bob"))
+            .setRequestMediaType(MediaType.SCREEN)
+            .setSendTimeUs(1_764_000_000_000_000L)
+            .build());
+  }
+
+  @Test
+  void meetingPacketWithParticipantsAndSessionAssigned() throws Exception {
+    check(
+        dev.videocall.proto.MeetingPacket.newBuilder()
+            .setEventType(MeetingEventType.MEETING_STARTED)
+            .setRoomId("m1")
+            .setStartTimeMs(System.currentTimeMillis())
+            .setMessage("hi")
+            .setCreatorId("alice")
+            .setParticipantCount(-3)
+            .setTargetUserId("bob")
+            .setRoomToken("t")
+            .setTargetSessionId(77)
+            .setDisplayName("Bob")
+            .addParticipants(Participant.newBuilder().setUserId("a").setSessionId(1))
+            .addParticipants(Participant.getDefaultInstance())
+            .addParticipants(Participant.newBuilder().setDisplayName("C"))
+            .build());
+    check(
+        dev.videocall.proto.SessionAssignedPacket.newBuilder()
+            .setSessionId(Long.MAX_VALUE - 5)
+            .setUserId("u")
+            .setMeetingId("m")
+            .setHeartbeatTimeoutMs(-1)
+            .setMaxPacketBytes(1 << 20)
+            .setServerId("abcd")
+            .build());
+  }
+
+  @Test
+  void randomMessagesAgreeByteForByte() throws Exception {
+    for (int i = 0; i < RANDOM_CASES; i++) {
+      check(randomWrapper());
+      check(randomMedia());
+      check(randomMeeting());
+      check(
+          dev.videocall.proto.SessionAssignedPacket.newBuilder()
+              .setSessionId(maybe(random.nextLong()))
+              .setUserId(maybe(text()))
+              .setMeetingId(maybe(text()))
+              .setHeartbeatTimeoutMs((int) maybe(random.nextInt()))
+              .setMaxPacketBytes((int) maybe(random.nextInt()))
+              .setServerId(maybe(text()))
+              .build());
+    }
+  }
+
+  @Test
+  void unknownFieldsOfEveryWireTypeAreSkipped() {
+    byte[] known =
+        dev.videocall.proto.PacketWrapper.newBuilder().setUserId("x").build().toByteArray();
+    byte[] withUnknown =
+        dev.videocall.proto.PacketWrapper.newBuilder()
+            .setUserId("x")
+            .setUnknownFields(
+                com.google.protobuf.UnknownFieldSet.newBuilder()
+                    .addField(
+                        100,
+                        com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                            .addVarint(5)
+                            .addFixed32(1)
+                            .addFixed64(2)
+                            .addLengthDelimited(ByteString.copyFromUtf8("zz"))
+                            .build())
+                    .build())
+            .build()
+            .toByteArray();
+    assertArrayEquals(known, PacketWrapper.decode(withUnknown).encode());
+  }
+
+  @Test
+  void truncatedAndMalformedInputIsRejected() {
+    byte[] good =
+        dev.videocall.proto.PacketWrapper.newBuilder().setUserId("alice").build().toByteArray();
+    byte[] cut = java.util.Arrays.copyOf(good, good.length - 2);
+    assertThrows(WireFormatException.class, () -> PacketWrapper.decode(cut));
+    byte[] garbage = new byte[11];
+    java.util.Arrays.fill(garbage, (byte) 0xff);
+    assertThrows(WireFormatException.class, () -> PacketWrapper.decode(garbage));
+    assertThrows(WireFormatException.class, () -> PacketWrapper.decode(new byte[] {0}));
+    // field 2 (user id) sent as a varint: a wire-type mismatch
+    assertThrows(WireFormatException.class, () -> PacketWrapper.decode(new byte[] {0x10, 1}));
+  }
+
+  // ---- random message builders ----
+
+  private long maybe(long v) {
+    return random.nextInt(4) == 0 ? 0 : v;
+  }
+
+  private String maybe(String s) {
+    return random.nextInt(4) == 0 ? "" : s;
+  }
+
+  private String text() {
+    String alphabet = "abcXYZ019._-é✓ ";
+    StringBuilder b = new StringBuilder();
+    for (int i = random.nextInt(20); i > 0; i--) {
+      b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return b.toString();
+  }
+
+  private ByteString blob() {
+    byte[] b = new byte[random.nextInt(4) == 0 ? 0 : random.nextInt(2000)];
+    random.nextBytes(b);
+    return ByteString.copyFrom(b);
+  }
+
+  private double dbl() {
+    switch (random.nextInt(4)) {
+      case 0:
+        return 0;
+      case 1:
+        return -0.0;
+      default:
+        return random.nextDouble() * 1e12 - 5e11;
+    }
+  }
+
+  private dev.videocall.proto.PacketWrapper randomWrapper() {
+    return dev.videocall.proto.PacketWrapper.newBuilder()
+        .setPacketTypeValue((int) maybe(random.nextInt(22)))
+        .setUserId(maybe(text()))
+        .setData(blob())
+        .setSessionId(maybe(random.nextLong()))
+        .setMediaKindValue((int) maybe(random.nextInt(4)))
+        .setTargetSessionId(maybe(random.nextLong()))
+        .build();
+  }
+
+  private dev.videocall.proto.MediaPacket randomMedia() {
+    dev.videocall.proto.MediaPacket.Builder b =
+        dev.videocall.proto.MediaPacket.newBuilder()
+            .setMediaTypeValue((int) maybe(random.nextInt(7)))
+            .setUserId(maybe(text()))
+            .setData(blob())
+            .setFrameType(maybe(random.nextBoolean() ? "key" : "delta"))
+            .setTimestamp(dbl())
+            .setDuration(dbl())
+            .setRequestMediaTypeValue((int) maybe(random.nextInt(7)))
+            .setSendTimeUs(maybe(random.nextLong()));
+    if (random.nextBoolean()) {
+      b.setAudioMetadata(
+          AudioMetadata.newBuilder()
+              .setAudioFormat(maybe(text()))
+              .setAudioNumberOfChannels((int) maybe(random.nextInt()))
+              .setAudioNumberOfFrames((int) maybe(random.nextInt()))
+              .setAudioSampleRate(random.nextInt(3) == 0 ? 0f : random.nextFloat() * 96000)
+              .setSequence(maybe(random.nextLong())));
+    }
+    if (random.nextBoolean()) {
+      b.setVideoMetadata(
+          VideoMetadata.newBuilder()
+              .setSequence(maybe(random.nextLong()))
+              .setCodec(
+                  random.nextBoolean() ? VideoCodec.VP8 : VideoCodec.VP9_PROFILE0_LEVEL10_8BIT)
+              .setWidth((int) maybe(random.nextInt(4000)))
+              .setHeight((int) maybe(random.nextInt(4000))));
+    }
+    if (random.nextBoolean()) {
+      b.setHeartbeatMetadata(
+          HeartbeatMetadata.newBuilder()
+              .setVideoEnabled(random.nextBoolean())
+              .setAudioEnabled(random.nextBoolean())
+              .setScreenEnabled(random.nextBoolean())
+              .setSpeaking(random.nextBoolean())
+              .setDisplayName(maybe(text())));
+    }
+    return b.build();
+  }
+
+  private dev.videocall.proto.MeetingPacket randomMeeting() {
+    dev.videocall.proto.MeetingPacket.Builder b =
+        dev.videocall.proto.MeetingPacket.newBuilder()
+            .setEventTypeValue((int) maybe(random.nextInt(9)))
+            .setRoomId(maybe(text()))
+            .setStartTimeMs(maybe(random.nextLong()))
+            .setMessage(maybe(text()))
+            .setCreatorId(maybe(text()))
+            .setParticipantCount(maybe(random.nextLong()))
+            .setTargetUserId(maybe(text()))
+            .setRoomToken(maybe(text()))
+            .setTargetSessionId(maybe(random.nextLong()))
+            .setDisplayName(maybe(text()));
+    for (int i = random.nextInt(5); i > 0; i--) {
+      b.addParticipants(
+          Participant.newBuilder()
+              .setUserId(maybe(text()))
+              .setSessionId(maybe(random.nextLong()))
+              .setDisplayName(maybe(text())));
+    }
+    return b.build();
+  }
+}
