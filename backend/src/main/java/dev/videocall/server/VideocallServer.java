@@ -42,6 +42,7 @@ public final class VideocallServer implements AutoCloseable {
               c.startupWatcherEnabled = false;
               c.jetty.defaultHost = config.bind();
               webSocket.configure(c);
+              HttpRoutes.configureStaticFiles(c);
             });
     routes.register(http);
     webSocket.register(http);

@@ -6,7 +6,6 @@ import dev.videocall.types.Ids;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,8 +19,19 @@ public final class HttpRoutes {
     this.bus = bus;
   }
 
+  /** The web client's assets (script, styles) from the classpath, under /assets. */
+  public static void configureStaticFiles(io.javalin.config.JavalinConfig config) {
+    config.staticFiles.add(
+        files -> {
+          files.hostedPath = "/assets";
+          files.directory = "/web";
+          files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+        });
+  }
+
   public void register(Javalin app) {
     app.get("/healthz", this::health);
+    app.get("/favicon.ico", ctx -> ctx.status(204));
     app.get("/metrics", this::metrics);
     app.get("/meeting/{user}/{meeting}", this::meetingPage);
   }
@@ -55,7 +65,7 @@ public final class HttpRoutes {
     if (!Ids.isValid(user) || !Ids.isValid(meeting)) {
       throw new BadRequestResponse("user and meeting ids must match " + Ids.VALID.pattern());
     }
-    byte[] page = MeetingPage.render(user, meeting).getBytes(StandardCharsets.UTF_8);
-    ctx.contentType("text/html; charset=utf-8").result(page);
+    ctx.header("Cache-Control", "no-cache");
+    ctx.contentType("text/html; charset=utf-8").result(MeetingPage.bytes());
   }
 }

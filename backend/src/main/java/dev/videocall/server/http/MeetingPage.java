@@ -1,29 +1,32 @@
 package dev.videocall.server.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
 /**
- * The page at /meeting/{user}/{meeting}. Until the TeaVM web client lands this is a plain page that
- * names the meeting and the WebSocket endpoint; ids are validated before they get here.
+ * The page at /meeting/{user}/{meeting}: the web client's template, the same bytes for every
+ * meeting (the client reads user and meeting from its URL). Ids are validated before it is served.
  */
 final class MeetingPage {
+  static final String TEMPLATE = "/web/meeting.html";
+  private static final byte[] BYTES = load();
+
   private MeetingPage() {}
 
-  static String render(String user, String meeting) {
-    return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<title>videocall: "
-        + meeting
-        + "</title></head><body data-user=\""
-        + user
-        + "\" data-meeting=\""
-        + meeting
-        + "\"><h1>Meeting "
-        + meeting
-        + "</h1><p>Signed in as "
-        + user
-        + ". The browser client is not built yet; native clients connect to "
-        + "<code>/lobby/"
-        + user
-        + "/"
-        + meeting
-        + "</code>.</p></body></html>\n";
+  static byte[] bytes() {
+    return BYTES;
+  }
+
+  private static byte[] load() {
+    try (InputStream in = MeetingPage.class.getResourceAsStream(TEMPLATE)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            TEMPLATE + " is not on the classpath: the web-client module was not built");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

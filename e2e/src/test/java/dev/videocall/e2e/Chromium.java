@@ -1,0 +1,61 @@
+package dev.videocall.e2e;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The machine's Chromium with a fake camera and microphone, driven by Playwright. */
+final class Chromium implements AutoCloseable {
+  private final Playwright playwright;
+  final Browser browser;
+
+  private Chromium(Playwright playwright, Browser browser) {
+    this.playwright = playwright;
+    this.browser = browser;
+  }
+
+  /** Chromium from -Dchromium.path, $CHROMIUM_PATH, or /usr/bin/chromium. */
+  static Chromium launch() {
+    String path = System.getProperty("chromium.path");
+    if (System.getenv("CHROMIUM_PATH") != null) {
+      path = System.getenv("CHROMIUM_PATH");
+    }
+    if (path == null || path.isBlank()) {
+      path = "/usr/bin/chromium";
+    }
+    if (!Files.isExecutable(Path.of(path))) {
+      throw new IllegalStateException(
+          "Chromium not found at "
+              + path
+              + ": install it (apt-get install chromium) or pass -Dchromium.path=...");
+    }
+    Playwright playwright = Playwright.create();
+    Browser browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(Path.of(path))
+                    .setHeadless(true)
+                    .setArgs(
+                        List.of(
+                            "--no-sandbox",
+                            "--use-fake-device-for-media-stream",
+                            "--use-fake-ui-for-media-stream",
+                            "--autoplay-policy=no-user-gesture-required",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run")));
+    return new Chromium(playwright, browser);
+  }
+
+  @Override
+  public void close() {
+    browser.close();
+    playwright.close();
+  }
+}

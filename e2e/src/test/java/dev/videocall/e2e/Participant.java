@@ -1,0 +1,136 @@
+package dev.videocall.e2e;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** One person in a browser tab of their own (own context: own devices, own storage). */
+final class Participant implements AutoCloseable {
+  final String user;
+  final BrowserContext context;
+  final Page page;
+  final List<String> console = Collections.synchronizedList(new ArrayList<>());
+
+  Participant(Browser browser, String user) {
+    this.user = user;
+    this.context =
+        browser.newContext(
+            new Browser.NewContextOptions().setPermissions(List.of("camera", "microphone")));
+    this.page = context.newPage();
+    page.onConsoleMessage(m -> console.add(m.type() + ": " + m.text()));
+    page.onPageError(e -> console.add("pageerror: " + e));
+  }
+
+  /** Opens the meeting page and waits until the camera preview is ready to connect. */
+  Participant open(String url) {
+    page.navigate(url);
+    page.waitForSelector("html[data-state=ready]");
+    return this;
+  }
+
+  /** Presses Connect; returns when the server has assigned the session. */
+  Participant connect() {
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Connect")).click();
+    page.waitForSelector("html[data-state=connected]");
+    return this;
+  }
+
+  Locator tile(String peer) {
+    return page.locator("[data-peer-id=\"" + peer + "\"]");
+  }
+
+  long framesDecoded(String peer) {
+    return attributeNumber(peer, "data-frames-decoded");
+  }
+
+  long audioFramesDecoded(String peer) {
+    return attributeNumber(peer, "data-audio-frames-decoded");
+  }
+
+  String tileAttribute(String peer, String name) {
+    return tile(peer).getAttribute(name);
+  }
+
+  private long attributeNumber(String peer, String name) {
+    if (tile(peer).count() == 0) {
+      return 0;
+    }
+    String v = tile(peer).getAttribute(name);
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
+  /**
+   * Pixel statistics of the peer's canvas: mean and standard deviation of luma, plus a coarse 8x8
+   * luma signature to tell one picture from the next.
+   */
+  CanvasStats canvasStats(String peer) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> r =
+        (Map<String, Object>)
+            page.evaluate(
+                "sel => { const c = document.querySelector(sel);"
+                    + " if (!c || !c.width) return {mean: 0, std: 0, width: 0, signature: ''};"
+                    + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + " let sum = 0, sq = 0, n = 0;"
+                    + " for (let i = 0; i < d.length; i += 4 * 7) {"
+                    + "  const v = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];"
+                    + "  sum += v; sq += v * v; n++; }"
+                    + " const mean = sum / n; const sig = [];"
+                    + " for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {"
+                    + "  const px = Math.floor((x + 0.5) * c.width / 8),"
+                    + "   py = Math.floor((y + 0.5) * c.height / 8), o = (py * c.width + px) * 4;"
+                    + "  sig.push(Math.round((d[o] + d[o + 1] + d[o + 2]) / 48)); }"
+                    + " return {mean: mean, std: Math.sqrt(Math.max(0, sq / n - mean * mean)),"
+                    + "  width: c.width, signature: sig.join(',')}; }",
+                "[data-peer-id=\"" + peer + "\"] canvas");
+    return new CanvasStats(
+        ((Number) r.get("mean")).doubleValue(),
+        ((Number) r.get("std")).doubleValue(),
+        ((Number) r.get("width")).intValue(),
+        (String) r.get("signature"));
+  }
+
+  record CanvasStats(double mean, double std, int width, String signature) {
+    boolean looksLikeAPicture() {
+      return width > 0 && std > 5 && mean > 5 && mean < 250;
+    }
+  }
+
+  void click(String buttonName) {
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(buttonName)).click();
+  }
+
+  /** Polls a condition every 50 ms; fails with {@code what} when it does not hold in time. */
+  static void waitUntil(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  void screenshot(Path file) {
+    page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true));
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}

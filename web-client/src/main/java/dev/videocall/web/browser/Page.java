@@ -1,0 +1,31 @@
+package dev.videocall.web.browser;
+
+import org.teavm.jso.JSBody;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.dom.html.HTMLElement;
+
+/** Small page-level helpers that teavm-jso-apis does not cover. */
+public final class Page {
+  private Page() {}
+
+  @JSBody(script = "return performance.now();")
+  public static native double nowMs();
+
+  @JSBody(
+      params = {"video", "stream"},
+      script = "video.srcObject = stream;")
+  public static native void attach(HTMLElement video, MediaStream stream);
+
+  @JSBody(params = "message", script = "console.log('[videocall] ' + message);")
+  public static native void log(String message);
+
+  @JSBody(
+      params = "error",
+      script = "return '' + (error && error.message ? error.message : error);")
+  public static native String message(JSObject error);
+
+  @JSBody(
+      params = {"name"},
+      script = "return new URLSearchParams(location.search).get(name);")
+  public static native String queryParam(String name);
+}

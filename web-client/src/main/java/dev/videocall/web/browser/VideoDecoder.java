@@ -1,0 +1,28 @@
+package dev.videocall.web.browser;
+
+import dev.videocall.web.browser.CodecCallbacks.ErrorHandler;
+import dev.videocall.web.browser.CodecCallbacks.VideoFrameOutput;
+import org.teavm.jso.JSBody;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.JSProperty;
+
+/** WebCodecs VideoDecoder. */
+public abstract class VideoDecoder implements JSObject {
+  @JSBody(
+      params = {"output", "error"},
+      script = "return new VideoDecoder({output: output, error: error});")
+  public static native VideoDecoder create(VideoFrameOutput output, ErrorHandler error);
+
+  @JSBody(params = "codec", script = "this.configure({codec: codec, optimizeForLatency: true});")
+  public native void configureCodec(String codec);
+
+  public abstract void decode(EncodedChunk chunk);
+
+  @JSProperty
+  public abstract int getDecodeQueueSize();
+
+  @JSProperty
+  public abstract String getState();
+
+  public abstract void close();
+}
