@@ -14,7 +14,8 @@ public record ServerConfig(
     String natsUrl,
     int maxPacketBytes,
     long outboxBytes,
-    Duration heartbeatTimeout) {
+    Duration heartbeatTimeout,
+    String webRoot) {
 
   public static final String USAGE =
       String.join(
@@ -32,6 +33,8 @@ public record ServerConfig(
               + " 1048576)",
           "  --heartbeat-timeout-ms N    close sessions silent this long (HEARTBEAT_TIMEOUT_MS,"
               + " default 10000)",
+          "  --web-root DIR              serve the page and assets from DIR, re-read on every"
+              + " request (front-end development; default: built into the jar)",
           "  --help                      print this and exit");
 
   /** The embedded defaults: everything on one machine, no NATS, no configuration files. */
@@ -58,6 +61,7 @@ public record ServerConfig(
     v.apply("--max-packet-bytes", env.get("MAX_PACKET_BYTES"));
     v.apply("--outbox-bytes", env.get("OUTBOX_BYTES"));
     v.apply("--heartbeat-timeout-ms", env.get("HEARTBEAT_TIMEOUT_MS"));
+    v.apply("--web-root", env.get("WEB_ROOT"));
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       String value = null;
@@ -90,6 +94,7 @@ public record ServerConfig(
     int maxPacketBytes = 1 << 20;
     long outboxBytes = 1 << 20;
     long heartbeatTimeoutMs = 10_000;
+    String webRoot;
 
     /** False for an unknown flag; a null value (unset variable) changes nothing. */
     boolean apply(String flag, String value) {
@@ -115,6 +120,9 @@ public record ServerConfig(
         case "--outbox-bytes":
           outboxBytes = number(flag, value, 64 << 10, 1L << 32);
           return true;
+        case "--web-root":
+          webRoot = value.isBlank() ? null : value;
+          return true;
         case "--heartbeat-timeout-ms":
           heartbeatTimeoutMs = number(flag, value, 100, 3_600_000);
           return true;
@@ -136,7 +144,8 @@ public record ServerConfig(
           natsUrl,
           maxPacketBytes,
           outboxBytes,
-          Duration.ofMillis(heartbeatTimeoutMs));
+          Duration.ofMillis(heartbeatTimeoutMs),
+          webRoot);
     }
 
     static long number(String flag, String value, long min, long max) {

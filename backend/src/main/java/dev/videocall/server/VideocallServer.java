@@ -34,7 +34,7 @@ public final class VideocallServer implements AutoCloseable {
             bus,
             new Counters());
     WebSocketEndpoint webSocket = new WebSocketEndpoint(relay);
-    HttpRoutes routes = new HttpRoutes(relay, bus);
+    HttpRoutes routes = new HttpRoutes(relay, bus, config.webRoot());
     this.http =
         Javalin.create(
             c -> {
@@ -42,7 +42,7 @@ public final class VideocallServer implements AutoCloseable {
               c.startupWatcherEnabled = false;
               c.jetty.defaultHost = config.bind();
               webSocket.configure(c);
-              HttpRoutes.configureStaticFiles(c);
+              routes.configureStaticFiles(c);
             });
     routes.register(http);
     webSocket.register(http);

@@ -21,7 +21,8 @@ final class TestServer {
             null,
             maxPacketBytes,
             d.outboxBytes(),
-            heartbeatTimeout));
+            heartbeatTimeout,
+            null));
   }
 
   static URI url(VideocallServer server) {

@@ -4,28 +4,49 @@ import dev.videocall.server.bus.Bus;
 import dev.videocall.server.core.Relay;
 import dev.videocall.types.Ids;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Plain HTTP: health, metrics and the meeting page. */
 public final class HttpRoutes {
   private final Relay relay;
   private final Bus bus;
+  private final String webRoot;
+  private final Supplier<byte[]> meetingPage;
 
-  public HttpRoutes(Relay relay, Bus bus) {
+  /**
+   * @param webRoot a directory to serve the page and assets from, or null for the ones built into
+   *     the jar
+   */
+  public HttpRoutes(Relay relay, Bus bus, String webRoot) {
     this.relay = relay;
     this.bus = bus;
+    this.webRoot = webRoot;
+    this.meetingPage =
+        webRoot == null
+            ? MeetingPage.fromClasspath()
+            : MeetingPage.fromDirectory(Path.of(webRoot).toAbsolutePath());
   }
 
-  /** The web client's assets (script, styles) from the classpath, under /assets. */
-  public static void configureStaticFiles(io.javalin.config.JavalinConfig config) {
+  /** The web client's assets (script, styles) under /assets. */
+  public void configureStaticFiles(JavalinConfig config) {
     config.staticFiles.add(
         files -> {
           files.hostedPath = "/assets";
-          files.directory = "/web";
-          files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+          if (webRoot == null) {
+            files.directory = "/web";
+            files.location = Location.CLASSPATH;
+          } else {
+            files.directory = Path.of(webRoot).toAbsolutePath().toString();
+            files.location = Location.EXTERNAL;
+          }
+          files.headers = Map.of("Cache-Control", "no-cache");
         });
   }
 
@@ -66,6 +87,6 @@ public final class HttpRoutes {
       throw new BadRequestResponse("user and meeting ids must match " + Ids.VALID.pattern());
     }
     ctx.header("Cache-Control", "no-cache");
-    ctx.contentType("text/html; charset=utf-8").result(MeetingPage.bytes());
+    ctx.contentType("text/html; charset=utf-8").result(meetingPage.get());
   }
 }

@@ -3,6 +3,9 @@ package dev.videocall.server.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * The page at /meeting/{user}/{meeting}: the web client's template, the same bytes for every
@@ -10,23 +13,33 @@ import java.io.UncheckedIOException;
  */
 final class MeetingPage {
   static final String TEMPLATE = "/web/meeting.html";
-  private static final byte[] BYTES = load();
 
   private MeetingPage() {}
 
-  static byte[] bytes() {
-    return BYTES;
-  }
-
-  private static byte[] load() {
+  /** The template built into the jar, read once. */
+  static Supplier<byte[]> fromClasspath() {
+    byte[] bytes;
     try (InputStream in = MeetingPage.class.getResourceAsStream(TEMPLATE)) {
       if (in == null) {
         throw new IllegalStateException(
             TEMPLATE + " is not on the classpath: the web-client module was not built");
       }
-      return in.readAllBytes();
+      bytes = in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return () -> bytes;
+  }
+
+  /** The template in a web root directory, read on every request (front-end development). */
+  static Supplier<byte[]> fromDirectory(Path webRoot) {
+    Path file = webRoot.resolve("meeting.html");
+    return () -> {
+      try {
+        return Files.readAllBytes(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+    };
   }
 }
