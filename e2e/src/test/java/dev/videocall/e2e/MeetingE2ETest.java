@@ -44,9 +44,13 @@ class MeetingE2ETest {
   }
 
   private Participant join(String user, String meeting) {
+    return join(user, meeting, "");
+  }
+
+  private Participant join(String user, String meeting, String query) {
     Participant p = new Participant(chromium.browser, user);
     participants.add(p);
-    return p.open(server.meetingUrl(user, meeting)).connect();
+    return p.open(server.meetingUrl(user, meeting) + query).connect();
   }
 
   /** The peer's canvas shows a real, changing picture and its counters grow. */
@@ -96,14 +100,31 @@ class MeetingE2ETest {
         Duration.ofSeconds(10),
         () -> bob.framesDecoded("alice") >= 1);
     long connectToFirstFrameMs = (System.nanoTime() - clicked) / 1_000_000;
+    String inPage =
+        bob.console.stream()
+            .filter(l -> l.contains("first frame from alice decoded"))
+            .findFirst()
+            .orElse("?");
     Artifacts.appendReport(
-        "connect-to-first-remote-frame-ms (websocket): " + connectToFirstFrameMs);
+        "connect-to-first-remote-frame (websocket): test clock "
+            + connectToFirstFrameMs
+            + " ms (includes 50 ms polling); page: "
+            + inPage);
 
     assertSeesLiveVideo(alice, "bob");
     assertSeesLiveVideo(bob, "alice");
     assertHearsAudio(alice, "bob");
     assertHearsAudio(bob, "alice");
     assertEquals("websocket", alice.page.locator("html").getAttribute("data-transport"));
+
+    alice.click("Diagnostics");
+    waitUntil(
+        "alice's diagnostics panel reports bob's frame rate",
+        Duration.ofSeconds(3),
+        () -> {
+          var cells = alice.page.locator("[data-diagnostics-peer=bob] td");
+          return cells.count() == 4 && Integer.parseInt(cells.nth(1).innerText()) > 0;
+        });
   }
 
   @Test
@@ -171,10 +192,12 @@ class MeetingE2ETest {
     scenario = "d-two-meetings";
     Participant alice = join("alice", "d-one");
     Participant bob = join("bob", "d-one");
-    Participant carol = join("carol", "d-two");
-    Participant dave = join("dave", "d-two");
+    // the second meeting runs VP9, so this also proves the codec choice end to end
+    Participant carol = join("carol", "d-two", "?codec=vp9");
+    Participant dave = join("dave", "d-two", "?codec=vp9");
     waitUntil("alice sees bob", Duration.ofSeconds(10), () -> alice.framesDecoded("bob") >= 5);
     waitUntil("carol sees dave", Duration.ofSeconds(10), () -> carol.framesDecoded("dave") >= 5);
+    assertTrue(carol.canvasStats("dave").looksLikeAPicture(), "VP9 decodes to a real picture");
     sleep(1000);
     for (Participant p : List.of(alice, bob)) {
       assertEquals(0, p.page.locator("[data-peer-id=carol], [data-peer-id=dave]").count(), p.user);

@@ -62,6 +62,12 @@ public final class ProtoWriter {
     return this;
   }
 
+  /** A string written even when empty: map entry keys are always present on the wire. */
+  public ProtoWriter stringAlways(int field, String value) {
+    bytesAlways(field, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+    return this;
+  }
+
   public ProtoWriter bytes(int field, byte[] value) {
     if (value != null && value.length > 0) {
       bytesAlways(field, value);

@@ -162,6 +162,141 @@ class WireGoldenTest {
     }
   }
 
+  /** Re-encoding protobuf-java's bytes gives the same bytes; protobuf-java parses ours back. */
+  private static <M extends Message> void golden(
+      M java, Function<byte[], byte[]> reencode, com.google.protobuf.Parser<M> parser)
+      throws Exception {
+    byte[] golden = java.toByteArray();
+    byte[] ours = reencode.apply(golden);
+    assertArrayEquals(golden, ours, java.getClass().getSimpleName() + ": " + java);
+    assertEquals(java, parser.parseFrom(ours));
+  }
+
+  @Test
+  void connectionKeyExchangeDiagnosticsAndHealthAgreeToo() throws Exception {
+    for (int i = 0; i < RANDOM_CASES; i++) {
+      golden(
+          dev.videocall.proto.ConnectionPacket.newBuilder().setMeetingId(maybe(text())).build(),
+          b -> ConnectionPacket.decode(b).encode(),
+          dev.videocall.proto.ConnectionPacket.parser());
+      golden(
+          dev.videocall.proto.RsaPacket.newBuilder()
+              .setPublicKeyDer(blob())
+              .setUsername(maybe(text()))
+              .build(),
+          b -> KeyExchange.RsaPacket.decode(b).encode(),
+          dev.videocall.proto.RsaPacket.parser());
+      golden(
+          dev.videocall.proto.AesPacket.newBuilder().setKey(blob()).setIv(blob()).build(),
+          b -> KeyExchange.AesPacket.decode(b).encode(),
+          dev.videocall.proto.AesPacket.parser());
+      golden(
+          dev.videocall.proto.E2eePublicKeyPacket.newBuilder()
+              .setPublicKeySpki(blob())
+              .setKeyEpoch((int) maybe(random.nextInt()))
+              .build(),
+          b -> KeyExchange.PublicKey.decode(b).encode(),
+          dev.videocall.proto.E2eePublicKeyPacket.parser());
+      golden(
+          dev.videocall.proto.E2eeWrappedKeyPacket.newBuilder()
+              .setKeyEpoch((int) maybe(random.nextInt()))
+              .setNonce(blob())
+              .setWrappedKey(blob())
+              .build(),
+          b -> KeyExchange.WrappedKey.decode(b).encode(),
+          dev.videocall.proto.E2eeWrappedKeyPacket.parser());
+      golden(
+          randomDiagnostics(),
+          b -> DiagnosticsPacket.decode(b).encode(),
+          dev.videocall.proto.DiagnosticsPacket.parser());
+      golden(
+          randomHealth(),
+          b -> HealthPacket.decode(b).encode(),
+          dev.videocall.proto.HealthPacket.parser());
+    }
+  }
+
+  private float flt() {
+    return random.nextInt(3) == 0 ? 0f : random.nextFloat() * 1000 - 100;
+  }
+
+  private dev.videocall.proto.DiagnosticsPacket randomDiagnostics() {
+    dev.videocall.proto.DiagnosticsPacket.Builder b =
+        dev.videocall.proto.DiagnosticsPacket.newBuilder()
+            .setStreamId(maybe(text()))
+            .setSenderId(maybe(text()))
+            .setTargetId(maybe(text()))
+            .setTimestampMs(maybe(random.nextLong()))
+            .setMediaTypeValue(random.nextInt(3))
+            .setPacketLossPercent(flt())
+            .setMedianLatencyMs((int) maybe(random.nextInt()))
+            .setJitterMs((int) maybe(random.nextInt()))
+            .setEstimatedBandwidthKbps((int) maybe(random.nextInt()))
+            .setRoundTripTimeMs((int) maybe(random.nextInt()));
+    if (random.nextBoolean()) {
+      b.setVideoMetrics(
+          dev.videocall.proto.VideoMetrics.newBuilder()
+              .setFpsReceived(flt())
+              .setWidth((int) maybe(random.nextInt()))
+              .setHeight((int) maybe(random.nextInt()))
+              .setBitrateKbps((int) maybe(random.nextInt()))
+              .setDecodeTimeMs((int) maybe(random.nextInt()))
+              .setFreezeCount((int) maybe(random.nextInt()))
+              .setKeyframesReceived((int) maybe(random.nextInt())));
+    }
+    if (random.nextBoolean()) {
+      b.setAudioMetrics(
+          dev.videocall.proto.AudioMetrics.newBuilder()
+              .setAudioLevel(flt())
+              .setSampleRate((int) maybe(random.nextInt()))
+              .setBitrateKbps((int) maybe(random.nextInt()))
+              .setChannels((int) maybe(random.nextInt()))
+              .setPacketsLost((int) maybe(random.nextInt()))
+              .setEchoDetected(random.nextBoolean())
+              .setNoiseDetected(random.nextBoolean()));
+    }
+    if (random.nextBoolean()) {
+      b.setQualityHints(
+          dev.videocall.proto.QualityHints.newBuilder()
+              .setTargetBitrateKbps((int) maybe(random.nextInt()))
+              .setPreferenceValue(random.nextInt(4)));
+    }
+    return b.build();
+  }
+
+  private dev.videocall.proto.HealthPacket randomHealth() {
+    dev.videocall.proto.HealthPacket.Builder b =
+        dev.videocall.proto.HealthPacket.newBuilder()
+            .setSessionId(maybe(text()))
+            .setMeetingId(maybe(text()))
+            .setReportingUserId(blob())
+            .setTimestampMs(maybe(random.nextLong()))
+            .setReportingAudioEnabled(random.nextBoolean())
+            .setReportingVideoEnabled(random.nextBoolean())
+            .setActiveServerUrl(maybe(text()))
+            .setActiveServerType(maybe(random.nextBoolean() ? "websocket" : "webtransport"))
+            .setActiveServerRttMs(dbl());
+    for (int i = random.nextInt(4); i > 0; i--) {
+      dev.videocall.proto.PeerStats.Builder stats =
+          dev.videocall.proto.PeerStats.newBuilder()
+              .setCanListen(random.nextBoolean())
+              .setCanSee(random.nextBoolean())
+              .setAudioEnabled(random.nextBoolean())
+              .setVideoEnabled(random.nextBoolean())
+              .setFramesDroppedPerSec(dbl());
+      if (random.nextBoolean()) {
+        stats.setVideoStats(
+            dev.videocall.proto.VideoStats.newBuilder()
+                .setFpsReceived(dbl())
+                .setFramesBuffered(dbl())
+                .setFramesDecoded(maybe(random.nextLong()))
+                .setBitrateKbps(maybe(random.nextLong())));
+      }
+      b.putPeerStats(maybe(text()), stats.build()); // "" keys included on purpose
+    }
+    return b.build();
+  }
+
   @Test
   void unknownFieldsOfEveryWireTypeAreSkipped() {
     byte[] known =

@@ -236,14 +236,6 @@ final class MeetingApp implements PacketSink, Connection.Listener {
     if (peer == null || peer.sessionId != p.sessionId) {
       peer = addPeer(p.userId, p.sessionId, p.userId);
     }
-    if (m.mediaType == MediaPacket.VIDEO && peer.videoBytes == 0) {
-      Page.log(
-          "first video from "
-              + p.userId
-              + " "
-              + Math.round(Page.nowMs() - connectClickedMs)
-              + " ms after Connect");
-    }
     peer.onMedia(m);
   }
 
@@ -264,7 +256,14 @@ final class MeetingApp implements PacketSink, Connection.Listener {
             displayName == null || displayName.isEmpty() ? userId : displayName,
             tile,
             audioContext,
-            this::requestKeyframe);
+            this::requestKeyframe,
+            () ->
+                Page.log(
+                    "first frame from "
+                        + userId
+                        + " decoded "
+                        + Math.round(Page.nowMs() - connectClickedMs)
+                        + " ms after Connect"));
     peers.put(userId, peer);
     updateCount();
     return peer;

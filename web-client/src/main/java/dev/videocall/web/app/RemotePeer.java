@@ -35,6 +35,7 @@ final class RemotePeer {
   private final AudioContext audioContext;
   private final KeyframeRequester requester;
   private final AudioJitterBuffer jitter = new AudioJitterBuffer();
+  private final Runnable firstFrame;
 
   private VideoDecoder video;
   private String videoCodec;
@@ -55,12 +56,14 @@ final class RemotePeer {
       String displayName,
       HTMLElement tile,
       AudioContext audioContext,
-      KeyframeRequester requester) {
+      KeyframeRequester requester,
+      Runnable firstFrame) {
     this.userId = userId;
     this.sessionId = sessionId;
     this.tile = tile;
     this.audioContext = audioContext;
     this.requester = requester;
+    this.firstFrame = firstFrame;
     this.canvas = (HTMLCanvasElement) tile.querySelector("canvas");
     this.placeholder = tile.querySelector("[data-role=placeholder]");
     tile.setAttribute("data-peer-id", userId);
@@ -115,6 +118,9 @@ final class RemotePeer {
   private void onFrame(VideoFrame frame) {
     Canvas.drawAndClose(canvas, frame);
     framesDecoded++;
+    if (framesDecoded == 1) {
+      firstFrame.run();
+    }
     tile.setAttribute("data-frames-decoded", String.valueOf(framesDecoded));
     if (cameraOn) {
       canvas.setHidden(false);
