@@ -1,0 +1,48 @@
+package dev.videocall.types.webtransport;
+
+import java.util.Arrays;
+
+/** Bytes received from a stream and not yet consumed, with varint peeking for record parsers. */
+public final class ByteQueue {
+  private byte[] buf = new byte[1024];
+  private int start;
+  private int end;
+
+  public void feed(byte[] data, int offset, int length) {
+    if (end + length > buf.length) {
+      int live = end - start;
+      byte[] next = new byte[Math.max(buf.length, live + length) * 2];
+      System.arraycopy(buf, start, next, 0, live);
+      buf = next;
+      start = 0;
+      end = live;
+    }
+    System.arraycopy(data, offset, buf, end, length);
+    end += length;
+  }
+
+  public int size() {
+    return end - start;
+  }
+
+  /** The varint {@code skip} bytes from the head, or -1 when it is not complete yet. */
+  public long varintAt(int skip) {
+    return QuicVarint.read(buf, start + skip, end);
+  }
+
+  /** The encoded length of the (complete) varint {@code skip} bytes from the head. */
+  public int varintLengthAt(int skip) {
+    return QuicVarint.lengthOf(buf[start + skip]);
+  }
+
+  /** Drops {@code skip} bytes, then removes and returns the next {@code n}. */
+  public byte[] take(int skip, int n) {
+    byte[] out = Arrays.copyOfRange(buf, start + skip, start + skip + n);
+    start += skip + n;
+    if (start == end) {
+      start = 0;
+      end = 0;
+    }
+    return out;
+  }
+}
