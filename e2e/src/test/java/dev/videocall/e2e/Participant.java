@@ -105,6 +105,54 @@ final class Participant implements AutoCloseable {
     }
   }
 
+  /**
+   * Clicks a button from inside the page and returns the page's {@code Date.now()} at the click:
+   * wall-clock milliseconds comparable across tabs on this machine.
+   */
+  long clickAt(String buttonName) {
+    Object at =
+        page.evaluate(
+            "name => { const b = [...document.querySelectorAll('button')]"
+                + ".find(x => x.textContent.trim() === name);"
+                + " if (!b) throw new Error('no button ' + name);"
+                + " const t = Date.now(); b.click(); return t; }",
+            buttonName);
+    return ((Number) at).longValue();
+  }
+
+  /**
+   * Starts recording, inside the page, the first {@code Date.now()} at which the JavaScript
+   * predicate {@code condition} holds, re-checked on every DOM change; see {@link #observedAt}.
+   */
+  void watch(String key, String condition) {
+    page.evaluate(
+        "([key, src]) => { const test = new Function('return (' + src + ');');"
+            + " window.__vcWatch = window.__vcWatch || {};"
+            + " const check = () => { if (!(key in window.__vcWatch) && test())"
+            + "  window.__vcWatch[key] = Date.now(); };"
+            + " new MutationObserver(check).observe(document.documentElement,"
+            + "  {subtree: true, childList: true, attributes: true}); check(); }",
+        List.of(key, condition));
+  }
+
+  /** When {@link #watch}'s condition first held, or null if it has not yet. */
+  Long observedAt(String key) {
+    Object v =
+        page.evaluate(
+            "key => (window.__vcWatch || {})[key] === undefined ? null : window.__vcWatch[key]",
+            key);
+    return v == null ? null : ((Number) v).longValue();
+  }
+
+  /** The page's own milliseconds from Connect to the peer's first decoded frame, or -1. */
+  long firstFrameMsAfterConnect(String peer) {
+    if (tile(peer).count() == 0) {
+      return -1;
+    }
+    String v = tile(peer).getAttribute("data-first-frame-ms");
+    return v == null ? -1 : Long.parseLong(v);
+  }
+
   void click(String buttonName) {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(buttonName)).click();
   }

@@ -257,13 +257,7 @@ final class MeetingApp implements PacketSink, Connection.Listener {
             tile,
             audioContext,
             this::requestKeyframe,
-            () ->
-                Page.log(
-                    "first frame from "
-                        + userId
-                        + " decoded "
-                        + Math.round(Page.nowMs() - connectClickedMs)
-                        + " ms after Connect"));
+            connectClickedMs);
     peers.put(userId, peer);
     updateCount();
     return peer;

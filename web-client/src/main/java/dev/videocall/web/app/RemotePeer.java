@@ -16,8 +16,9 @@ import org.teavm.jso.webaudio.AudioContext;
 
 /**
  * One remote participant: its tile, its video and audio decoders, playback, and live counters
- * exposed as tile attributes. Decoding starts at a keyframe; until one arrives (late join, decoder
- * error), deltas are dropped and a keyframe is requested from the sender.
+ * exposed as tile attributes ({@code data-first-frame-ms}: milliseconds from pressing Connect to
+ * this peer's first decoded frame). Decoding starts at a keyframe; until one arrives (late join,
+ * decoder error), deltas are dropped and a keyframe is requested from the sender.
  */
 final class RemotePeer {
   private static final double KEYFRAME_REQUEST_GAP_MS = 1000;
@@ -35,7 +36,7 @@ final class RemotePeer {
   private final AudioContext audioContext;
   private final KeyframeRequester requester;
   private final AudioJitterBuffer jitter = new AudioJitterBuffer();
-  private final Runnable firstFrame;
+  private final double connectClickedMs;
 
   private VideoDecoder video;
   private String videoCodec;
@@ -57,13 +58,13 @@ final class RemotePeer {
       HTMLElement tile,
       AudioContext audioContext,
       KeyframeRequester requester,
-      Runnable firstFrame) {
+      double connectClickedMs) {
     this.userId = userId;
     this.sessionId = sessionId;
     this.tile = tile;
     this.audioContext = audioContext;
     this.requester = requester;
-    this.firstFrame = firstFrame;
+    this.connectClickedMs = connectClickedMs;
     this.canvas = (HTMLCanvasElement) tile.querySelector("canvas");
     this.placeholder = tile.querySelector("[data-role=placeholder]");
     tile.setAttribute("data-peer-id", userId);
@@ -119,7 +120,9 @@ final class RemotePeer {
     Canvas.drawAndClose(canvas, frame);
     framesDecoded++;
     if (framesDecoded == 1) {
-      firstFrame.run();
+      long ms = Math.round(Page.nowMs() - connectClickedMs);
+      tile.setAttribute("data-first-frame-ms", String.valueOf(ms));
+      Page.log("first frame from " + userId + " decoded " + ms + " ms after Connect");
     }
     tile.setAttribute("data-frames-decoded", String.valueOf(framesDecoded));
     if (cameraOn) {
