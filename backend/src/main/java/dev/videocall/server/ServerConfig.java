@@ -15,7 +15,9 @@ public record ServerConfig(
     int maxPacketBytes,
     long outboxBytes,
     Duration heartbeatTimeout,
-    String webRoot) {
+    String webRoot,
+    String tlsCert,
+    String tlsKey) {
 
   public static final String USAGE =
       String.join(
@@ -24,8 +26,10 @@ public record ServerConfig(
           "  --bind ADDR                 address to listen on (BIND, default 0.0.0.0)",
           "  --http-port N               HTTP and WebSocket port, 0 = any free (HTTP_PORT, default"
               + " 8080)",
-          "  --webtransport-port N       UDP port for WebTransport (WEBTRANSPORT_PORT, default"
-              + " 4433)",
+          "  --webtransport-port N       UDP port for WebTransport, 0 = any free"
+              + " (WEBTRANSPORT_PORT, default 4433)",
+          "  --tls-cert FILE --tls-key FILE  PEM certificate and key for WebTransport (TLS_CERT,"
+              + " TLS_KEY; default: self-signed, renewed)",
           "  --nats-url URL[,URL...]     NATS servers for multi-instance meetings (NATS_URL)",
           "  --max-packet-bytes N        largest packet a client may send (MAX_PACKET_BYTES,"
               + " default 1048576)",
@@ -62,6 +66,8 @@ public record ServerConfig(
     v.apply("--outbox-bytes", env.get("OUTBOX_BYTES"));
     v.apply("--heartbeat-timeout-ms", env.get("HEARTBEAT_TIMEOUT_MS"));
     v.apply("--web-root", env.get("WEB_ROOT"));
+    v.apply("--tls-cert", env.get("TLS_CERT"));
+    v.apply("--tls-key", env.get("TLS_KEY"));
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       String value = null;
@@ -95,6 +101,8 @@ public record ServerConfig(
     long outboxBytes = 1 << 20;
     long heartbeatTimeoutMs = 10_000;
     String webRoot;
+    String tlsCert;
+    String tlsKey;
 
     /** False for an unknown flag; a null value (unset variable) changes nothing. */
     boolean apply(String flag, String value) {
@@ -120,6 +128,12 @@ public record ServerConfig(
         case "--outbox-bytes":
           outboxBytes = number(flag, value, 64 << 10, 1L << 32);
           return true;
+        case "--tls-cert":
+          tlsCert = value;
+          return true;
+        case "--tls-key":
+          tlsKey = value;
+          return true;
         case "--web-root":
           webRoot = value.isBlank() ? null : value;
           return true;
@@ -132,6 +146,9 @@ public record ServerConfig(
     }
 
     ServerConfig build() {
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new InvalidConfig("--tls-cert and --tls-key go together");
+      }
       if (natsUrl != null) {
         throw new InvalidConfig(
             "--nats-url: NATS mode is not available in this build yet; run without it for a"
@@ -145,7 +162,9 @@ public record ServerConfig(
           maxPacketBytes,
           outboxBytes,
           Duration.ofMillis(heartbeatTimeoutMs),
-          webRoot);
+          webRoot,
+          tlsCert,
+          tlsKey);
     }
 
     static long number(String flag, String value, long min, long max) {

@@ -5,8 +5,11 @@ import dev.videocall.server.bus.LocalBus;
 import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
 import dev.videocall.server.http.HttpRoutes;
+import dev.videocall.server.webtransport.ServerCertificate;
+import dev.videocall.server.webtransport.WebTransportServer;
 import dev.videocall.server.ws.WebSocketEndpoint;
 import io.javalin.Javalin;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.slf4j.Logger;
@@ -20,6 +23,7 @@ public final class VideocallServer implements AutoCloseable {
   private final Bus bus;
   private final Relay relay;
   private final Javalin http;
+  private final WebTransportServer webTransport;
 
   private VideocallServer(ServerConfig config) {
     this.config = config;
@@ -33,8 +37,16 @@ public final class VideocallServer implements AutoCloseable {
                 config.maxPacketBytes(), config.outboxBytes(), config.heartbeatTimeout(), serverId),
             bus,
             new Counters());
+    this.webTransport =
+        WebTransportServer.start(
+            config.bind(),
+            config.webTransportPort(),
+            relay,
+            config.tlsCert() == null
+                ? null
+                : ServerCertificate.fromPem(Path.of(config.tlsCert()), Path.of(config.tlsKey())));
     WebSocketEndpoint webSocket = new WebSocketEndpoint(relay);
-    HttpRoutes routes = new HttpRoutes(relay, bus, config.webRoot());
+    HttpRoutes routes = new HttpRoutes(relay, bus, config.webRoot(), webTransport, config.bind());
     this.http =
         Javalin.create(
             c -> {
@@ -61,6 +73,10 @@ public final class VideocallServer implements AutoCloseable {
     return server;
   }
 
+  public int webTransportPort() {
+    return webTransport.port();
+  }
+
   public int httpPort() {
     return http.port();
   }
@@ -77,6 +93,7 @@ public final class VideocallServer implements AutoCloseable {
   public void close() {
     relay.close();
     http.stop();
+    webTransport.close();
     bus.close();
   }
 }

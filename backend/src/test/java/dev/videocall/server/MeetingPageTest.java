@@ -50,12 +50,14 @@ class MeetingPageTest {
         new ServerConfig(
             "127.0.0.1",
             0,
-            d.webTransportPort(),
+            0,
             null,
             d.maxPacketBytes(),
             d.outboxBytes(),
             Duration.ofSeconds(10),
-            root.toString());
+            root.toString(),
+            null,
+            null);
     try (VideocallServer server = VideocallServer.start(config)) {
       assertEquals("first", get(server, "/meeting/a/b").body());
       Files.writeString(root.resolve("meeting.html"), "second");

@@ -38,7 +38,9 @@ class ServerJarIT {
                 "--http-port",
                 String.valueOf(port),
                 "--bind",
-                "127.0.0.1")
+                "127.0.0.1",
+                "--webtransport-port",
+                "0")
             .redirectErrorStream(true)
             .redirectOutput(log)
             .start();

@@ -17,11 +17,13 @@ final class TestServer {
         new ServerConfig(
             "127.0.0.1",
             0,
-            d.webTransportPort(),
+            0,
             null,
             maxPacketBytes,
             d.outboxBytes(),
             heartbeatTimeout,
+            null,
+            null,
             null));
   }
 

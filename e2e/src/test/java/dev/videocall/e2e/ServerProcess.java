@@ -31,7 +31,16 @@ final class ServerProcess implements AutoCloseable {
     int port = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.addAll(List.of("-jar", jar, "--bind", "127.0.0.1", "--http-port", String.valueOf(port)));
+    cmd.addAll(
+        List.of(
+            "-jar",
+            jar,
+            "--bind",
+            "127.0.0.1",
+            "--http-port",
+            String.valueOf(port),
+            "--webtransport-port",
+            "0"));
     cmd.addAll(List.of(extraArgs));
     File log = new File("target/" + name + "-server.log");
     log.getParentFile().mkdirs();

@@ -2,7 +2,6 @@ package dev.videocall.server.core;
 
 import dev.videocall.server.core.Counters.Name;
 import dev.videocall.server.core.Packet.Priority;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -238,7 +237,7 @@ public final class Outbox {
         }
         counters.inc(Name.PACKETS_DELIVERED);
         counters.add(Name.BYTES_DELIVERED, next.size());
-        link.write(ByteBuffer.wrap(next.bytes()), onWritten);
+        link.write(next, onWritten);
       }
       missed = work.addAndGet(-missed);
     } while (missed != 0);

@@ -142,6 +142,18 @@ public final class Relay implements AutoCloseable {
   }
 
   /**
+   * Closes a session for bad input a transport detected itself (e.g. a stream declaring a packet
+   * over the size limit), counted like the relay's own refusals.
+   */
+  public void refuse(Session s, int code, String reason) {
+    reject(
+        s,
+        code == CloseCodes.TOO_BIG ? Name.CLOSED_TOO_BIG : Name.CLOSED_UNPARSEABLE,
+        code,
+        reason);
+  }
+
+  /**
    * Takes a session out of its meeting (idempotent) and tells the others. The transport adapter
    * calls it when the connection closes; the relay calls it when it closes a session itself.
    */

@@ -2,6 +2,7 @@ package dev.videocall.server.http;
 
 import dev.videocall.server.bus.Bus;
 import dev.videocall.server.core.Relay;
+import dev.videocall.server.webtransport.WebTransportServer;
 import dev.videocall.types.Ids;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -19,14 +20,19 @@ public final class HttpRoutes {
   private final Bus bus;
   private final String webRoot;
   private final Supplier<byte[]> meetingPage;
+  private final WebTransportServer webTransport;
+  private final String bind;
 
   /**
    * @param webRoot a directory to serve the page and assets from, or null for the ones built into
    *     the jar
    */
-  public HttpRoutes(Relay relay, Bus bus, String webRoot) {
+  public HttpRoutes(
+      Relay relay, Bus bus, String webRoot, WebTransportServer webTransport, String bind) {
     this.relay = relay;
     this.bus = bus;
+    this.webTransport = webTransport;
+    this.bind = bind;
     this.webRoot = webRoot;
     this.meetingPage =
         webRoot == null
@@ -54,6 +60,7 @@ public final class HttpRoutes {
     app.get("/healthz", this::health);
     app.get("/favicon.ico", ctx -> ctx.status(204));
     app.get("/metrics", this::metrics);
+    app.get("/api/webtransport", this::webTransportInfo);
     app.get("/meeting/{user}/{meeting}", this::meetingPage);
   }
 
@@ -64,6 +71,36 @@ public final class HttpRoutes {
     body.put("sessions", relay.sessionCount());
     body.put("meetings", relay.roomCount());
     ctx.contentType("application/json").result(Json.object(body));
+  }
+
+  /**
+   * Where the page opens WebTransport and the certificate hash it pins. The host is the one the
+   * page was loaded from, unless the server listens on one address only.
+   */
+  private void webTransportInfo(Context ctx) {
+    String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? hostOnly(ctx.host()) : bind;
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("url", "https://" + host + ":" + webTransport.port());
+    body.put("certificateHash", webTransport.certificate().sha256Hex());
+    body.put("hashAlgorithm", "sha-256");
+    body.put("certificateNotAfter", webTransport.certificate().notAfter().toString());
+    ctx.header("Cache-Control", "no-store");
+    ctx.contentType("application/json").result(Json.object(body));
+  }
+
+  /** "example.org:8080" → "example.org"; "[::1]:8080" → "::1". */
+  static String hostOnly(String hostHeader) {
+    if (hostHeader == null || hostHeader.isEmpty()) {
+      return "localhost";
+    }
+    if (hostHeader.startsWith("[")) {
+      return hostHeader.substring(1, hostHeader.indexOf(']'));
+    }
+    int colon = hostHeader.indexOf(':');
+    return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
   }
 
   private void metrics(Context ctx) {

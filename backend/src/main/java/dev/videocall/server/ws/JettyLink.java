@@ -1,5 +1,6 @@
 package dev.videocall.server.ws;
 
+import dev.videocall.server.core.Packet;
 import dev.videocall.server.core.SessionLink;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,11 +19,11 @@ final class JettyLink implements SessionLink {
   }
 
   @Override
-  public void write(ByteBuffer packet, Runnable done) {
+  public void write(Packet packet, Runnable done) {
     session
         .getRemote()
         .sendBytes(
-            packet,
+            ByteBuffer.wrap(packet.bytes()),
             new WriteCallback() {
               @Override
               public void writeFailed(Throwable x) {

@@ -1,6 +1,5 @@
 package dev.videocall.server.core;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +13,8 @@ final class FakeLink implements SessionLink {
   String closeReason;
 
   @Override
-  public void write(ByteBuffer packet, Runnable done) {
-    byte[] b = new byte[packet.remaining()];
-    packet.get(b);
+  public void write(Packet packet, Runnable done) {
+    byte[] b = packet.bytes().clone();
     synchronized (this) {
       written.add(b);
       if (stalled) {

@@ -1,0 +1,128 @@
+package dev.videocall.server.webtransport;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The TLS identity of the WebTransport endpoint: a configured certificate, or a self-signed ECDSA
+ * P-256 one valid for less than 14 days, which is what Chromium accepts through {@code
+ * serverCertificateHashes} without any trusted CA.
+ *
+ * @param certificate the leaf certificate
+ * @param key its private key
+ * @param selfSigned true when generated here (and so renewed here)
+ */
+public record ServerCertificate(X509Certificate certificate, PrivateKey key, boolean selfSigned) {
+  /** Validity of generated certificates; Chromium refuses hashes of certificates valid 14+ days. */
+  public static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(10);
+
+  /** A new self-signed certificate for localhost and 127.0.0.1 (and ::1). */
+  public static ServerCertificate generate() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+      KeyPair pair = generator.generateKeyPair();
+      Instant now = Instant.now();
+      X500Name name = new X500Name("CN=videocall self-signed");
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              name,
+              new BigInteger(64, new SecureRandom()),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(SELF_SIGNED_VALIDITY)),
+              name,
+              pair.getPublic());
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName[] {
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.iPAddress, "::1")
+              }));
+      X509Certificate cert =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  builder.build(
+                      new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+      return new ServerCertificate(cert, pair.getPrivate(), true);
+    } catch (GeneralSecurityException
+        | org.bouncycastle.operator.OperatorCreationException
+        | IOException e) {
+      throw new IllegalStateException("cannot generate a self-signed certificate", e);
+    }
+  }
+
+  /** A certificate and key from PEM files (--tls-cert, --tls-key). */
+  public static ServerCertificate fromPem(Path certFile, Path keyFile) {
+    try {
+      X509Certificate cert;
+      try (var in = Files.newInputStream(certFile)) {
+        cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      }
+      PrivateKey key;
+      try (Reader reader = Files.newBufferedReader(keyFile);
+          PEMParser parser = new PEMParser(reader)) {
+        Object parsed = parser.readObject();
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        if (parsed instanceof PEMKeyPair pair) {
+          key = converter.getKeyPair(pair).getPrivate();
+        } else if (parsed instanceof PrivateKeyInfo info) {
+          key = converter.getPrivateKey(info);
+        } else {
+          throw new IllegalArgumentException(keyFile + " holds no private key in PEM form");
+        }
+      }
+      return new ServerCertificate(cert, key, false);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "cannot read the TLS certificate or key: " + e.getMessage(), e);
+    }
+  }
+
+  /** SHA-256 of the certificate's DER encoding: what {@code serverCertificateHashes} wants. */
+  public byte[] sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String sha256Hex() {
+    return HexFormat.of().formatHex(sha256());
+  }
+
+  public Instant notAfter() {
+    return certificate.getNotAfter().toInstant();
+  }
+}

@@ -1,0 +1,176 @@
+package dev.videocall.server.webtransport;
+
+import dev.videocall.server.core.Relay;
+import dev.videocall.types.webtransport.WebTransportProtocol;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
+import io.netty.handler.codec.http3.Http3Settings;
+import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebTransport endpoint: HTTP/3 over QUIC on a UDP port (Netty), sessions at {@code
+ * /lobby/{user}/{meeting}} fed into the same relay as WebSocket sessions. A self-signed certificate
+ * is renewed two days before it expires; new connections get the new one at once.
+ */
+public final class WebTransportServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebTransportServer.class);
+  private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofDays(2);
+
+  private static final Set<Long> WEBTRANSPORT_SETTINGS =
+      Set.of(
+          WebTransportProtocol.SETTINGS_ENABLE_WEBTRANSPORT,
+          WebTransportProtocol.SETTINGS_WEBTRANSPORT_MAX_SESSIONS,
+          WebTransportProtocol.SETTINGS_WT_MAX_SESSIONS);
+
+  private final EventLoopGroup group;
+  private final Channel channel;
+  private volatile ServerCertificate certificate;
+  private volatile QuicSslContext ssl;
+
+  private WebTransportServer(EventLoopGroup group, Channel channel, ServerCertificate cert) {
+    this.group = group;
+    this.channel = channel;
+    this.certificate = cert;
+  }
+
+  /**
+   * Binds the UDP port ({@code port} 0 picks a free one). {@code configured} is the operator's
+   * certificate, or null for a self-signed one.
+   */
+  public static WebTransportServer start(
+      String bind, int port, Relay relay, ServerCertificate configured) {
+    ServerCertificate cert = configured != null ? configured : ServerCertificate.generate();
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    WebTransportServer[] self = new WebTransportServer[1];
+    QuicSslContext sni = QuicSslContextBuilder.buildForServerWithSni(name -> self[0].ssl);
+    Http3Settings settings =
+        new Http3Settings((key, value) -> WEBTRANSPORT_SETTINGS.contains(key))
+            .enableConnectProtocol(true)
+            .enableH3Datagram(true);
+    settings.put(WebTransportProtocol.SETTINGS_ENABLE_WEBTRANSPORT, 1L);
+    settings.put(WebTransportProtocol.SETTINGS_WEBTRANSPORT_MAX_SESSIONS, 16L);
+    settings.put(WebTransportProtocol.SETTINGS_WT_MAX_SESSIONS, 16L);
+    var codec =
+        Http3.newQuicServerCodecBuilder()
+            .sslContext(sni)
+            .maxIdleTimeout(
+                Math.max(30_000, 3 * relay.config().heartbeatTimeout().toMillis()),
+                TimeUnit.MILLISECONDS)
+            .initialMaxData(16 << 20)
+            .initialMaxStreamDataBidirectionalLocal(1 << 20)
+            .initialMaxStreamDataBidirectionalRemote(1 << 20)
+            .initialMaxStreamDataUnidirectional(4 << 20)
+            .initialMaxStreamsBidirectional(100)
+            .initialMaxStreamsUnidirectional(100_000)
+            .datagram(65_535, 65_535)
+            .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+            .handler(
+                new ChannelInitializer<QuicChannel>() {
+                  @Override
+                  protected void initChannel(QuicChannel quic) {
+                    WebTransportConnection connection = new WebTransportConnection(relay);
+                    quic.pipeline().addLast(connection);
+                    quic.pipeline()
+                        .addLast(
+                            new Http3ServerConnectionHandler(
+                                new ChannelInitializer<QuicStreamChannel>() {
+                                  @Override
+                                  protected void initChannel(QuicStreamChannel stream) {
+                                    stream
+                                        .pipeline()
+                                        .addLast(new ConnectHandler(connection, relay));
+                                  }
+                                },
+                                null,
+                                connection::uniStream,
+                                new DefaultHttp3SettingsFrame(settings),
+                                true,
+                                (key, value) -> WEBTRANSPORT_SETTINGS.contains(key)));
+                  }
+                })
+            .build();
+    InetSocketAddress address =
+        "0.0.0.0".equals(bind) || "::".equals(bind)
+            ? new InetSocketAddress(port) // wildcard: both IPv4 and IPv6 (Chromium tries ::1 first)
+            : new InetSocketAddress(bind, port);
+    try {
+      Channel channel =
+          new Bootstrap()
+              .group(group)
+              .channel(NioDatagramChannel.class)
+              .handler(codec)
+              .bind(address)
+              .sync()
+              .channel();
+      WebTransportServer server = new WebTransportServer(group, channel, cert);
+      server.ssl = sslContext(cert);
+      self[0] = server;
+      if (cert.selfSigned()) {
+        group.scheduleAtFixedRate(server::renewIfDue, 1, 1, TimeUnit.HOURS);
+      }
+      log.info(
+          "webtransport listening on udp {}:{} (certificate sha-256 {}, valid until {})",
+          bind,
+          server.port(),
+          cert.sha256Hex(),
+          cert.notAfter());
+      return server;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      group.shutdownGracefully();
+      throw new IllegalStateException("interrupted while binding UDP " + address, e);
+    } catch (RuntimeException e) {
+      group.shutdownGracefully();
+      throw new IllegalStateException("cannot bind WebTransport to UDP " + address + ": " + e, e);
+    }
+  }
+
+  private static QuicSslContext sslContext(ServerCertificate cert) {
+    return QuicSslContextBuilder.forServer(cert.key(), null, cert.certificate())
+        .applicationProtocols(Http3.supportedApplicationProtocols())
+        .build();
+  }
+
+  private void renewIfDue() {
+    if (Instant.now().plus(RENEW_BEFORE_EXPIRY).isAfter(certificate.notAfter())) {
+      ServerCertificate next = ServerCertificate.generate();
+      ssl = sslContext(next);
+      certificate = next;
+      log.info("renewed the self-signed certificate: sha-256 {}", next.sha256Hex());
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** The certificate new connections get; its hash is what browsers pin. */
+  public ServerCertificate certificate() {
+    return certificate;
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
