@@ -87,6 +87,7 @@ public final class HttpRoutes {
     body.put("certificateHash", webTransport.certificate().sha256Hex());
     body.put("hashAlgorithm", "sha-256");
     body.put("certificateNotAfter", webTransport.certificate().notAfter().toString());
+    body.put("spkiSha256", webTransport.certificate().spkiSha256Base64());
     ctx.header("Cache-Control", "no-store");
     ctx.contentType("application/json").result(Json.object(body));
   }

@@ -118,6 +118,20 @@ public record ServerCertificate(X509Certificate certificate, PrivateKey key, boo
     }
   }
 
+  /**
+   * Base64 SHA-256 of the public key (SubjectPublicKeyInfo): what Chromium's
+   * --ignore-certificate-errors-spki-list takes.
+   */
+  public String spkiSha256Base64() {
+    try {
+      return java.util.Base64.getEncoder()
+          .encodeToString(
+              MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public String sha256Hex() {
     return HexFormat.of().formatHex(sha256());
   }

@@ -9,6 +9,7 @@ import dev.videocall.web.browser.MediaDevices;
 import dev.videocall.web.browser.MediaStream;
 import dev.videocall.web.browser.MediaStreamTrackProcessor;
 import dev.videocall.web.browser.Page;
+import dev.videocall.web.browser.WebTransport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.teavm.jso.browser.Window;
@@ -21,7 +22,7 @@ import org.teavm.jso.webaudio.AudioContext;
  * The meeting page: join screen with camera preview, then the meeting with one tile per
  * participant, controls and diagnostics. Reconnects by itself when the connection drops.
  */
-final class MeetingApp implements PacketSink, Connection.Listener {
+final class MeetingApp implements PacketSink, Transport.Listener {
   private static final int WIDTH = 640;
   private static final int HEIGHT = 360;
   private static final int FPS = 30;
@@ -38,7 +39,11 @@ final class MeetingApp implements PacketSink, Connection.Listener {
   private boolean hasCamera;
   private boolean hasMic;
   private AudioContext audioContext;
-  private Connection connection;
+  private Transport connection;
+
+  /** How long WebTransport may take before the page falls back to WebSocket. */
+  private static final int WEBTRANSPORT_BUDGET_MS = 2500;
+
   private CameraPublisher camera;
   private MicrophonePublisher microphone;
   private long sessionId;
@@ -56,7 +61,6 @@ final class MeetingApp implements PacketSink, Connection.Listener {
   }
 
   void start() {
-    doc.getDocumentElement().setAttribute("data-transport", "websocket");
     el("join-user").setInnerText(user);
     el("join-meeting").setInnerText(meeting);
     el("meeting-name").setInnerText(meeting);
@@ -153,8 +157,48 @@ final class MeetingApp implements PacketSink, Connection.Listener {
     open();
   }
 
+  /**
+   * Opens the session: WebTransport first, WebSocket if that fails or is not ready in time; {@code
+   * ?transport=websocket|webtransport} forces one.
+   */
   private void open() {
     setStatus("connecting");
+    String forced = Page.queryParam("transport");
+    if ("websocket".equals(forced) || (forced == null && !WebTransport.isAvailable())) {
+      openWebSocket();
+      return;
+    }
+    WebTransportTransport.connect(
+        user,
+        meeting,
+        this,
+        WEBTRANSPORT_BUDGET_MS,
+        new WebTransportTransport.Attempt() {
+          @Override
+          public void ready(WebTransportTransport transport) {
+            if (leaving) {
+              transport.close();
+              return;
+            }
+            use(transport);
+          }
+
+          @Override
+          public void failed(String why) {
+            Page.log("WebTransport unavailable (" + why + ")");
+            if (leaving) {
+              return;
+            }
+            if ("webtransport".equals(forced)) {
+              onClosed(1006, "WebTransport failed: " + why);
+            } else {
+              openWebSocket();
+            }
+          }
+        });
+  }
+
+  private void openWebSocket() {
     String scheme = "https:".equals(Window.current().getLocation().getProtocol()) ? "wss" : "ws";
     String url =
         scheme
@@ -164,7 +208,12 @@ final class MeetingApp implements PacketSink, Connection.Listener {
             + user
             + "/"
             + meeting;
-    connection = new Connection(url, this);
+    use(new WebSocketTransport(url, this));
+  }
+
+  private void use(Transport transport) {
+    connection = transport;
+    doc.getDocumentElement().setAttribute("data-transport", transport.name());
   }
 
   @Override

@@ -10,22 +10,14 @@ import org.teavm.jso.websocket.CloseEvent;
 import org.teavm.jso.websocket.WebSocket;
 
 /** The WebSocket session with the server: binary PacketWrappers both ways. */
-final class Connection {
+final class WebSocketTransport implements Transport {
   /** Above this many unsent bytes, video frames are skipped (the uplink is congested). */
   static final int CONGESTED_BYTES = 512 * 1024;
-
-  interface Listener {
-    void onOpen();
-
-    void onPacket(PacketWrapper packet);
-
-    void onClosed(int code, String reason);
-  }
 
   private final WebSocket socket;
   private boolean open;
 
-  Connection(String url, Listener listener) {
+  WebSocketTransport(String url, Listener listener) {
     socket = new WebSocket(url);
     socket.setBinaryType("arraybuffer");
     socket.onOpen(
@@ -52,17 +44,25 @@ final class Connection {
         });
   }
 
-  void send(PacketWrapper packet) {
+  @Override
+  public void send(PacketWrapper packet) {
     if (open) {
       socket.send(Int8Array.copyFromJavaArray(packet.encode()));
     }
   }
 
-  boolean congested() {
+  @Override
+  public boolean congested() {
     return socket.getBufferedAmount() > CONGESTED_BYTES;
   }
 
-  void close() {
+  @Override
+  public String name() {
+    return "websocket";
+  }
+
+  @Override
+  public void close() {
     open = false;
     socket.close(1000, "leaving");
   }

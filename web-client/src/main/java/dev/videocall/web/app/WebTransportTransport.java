@@ -1,0 +1,268 @@
+package dev.videocall.web.app;
+
+import dev.videocall.types.wire.PacketDeframer;
+import dev.videocall.types.wire.PacketWrapper;
+import dev.videocall.types.wire.WireFormatException;
+import dev.videocall.web.browser.ByteReader;
+import dev.videocall.web.browser.ByteWriter;
+import dev.videocall.web.browser.Page;
+import dev.videocall.web.browser.StreamReader;
+import dev.videocall.web.browser.WebTransport;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.typedarrays.Int8Array;
+
+/**
+ * The WebTransport session with the server. Same mapping as the server's: control packets on one
+ * long-lived stream, each video frame on a stream of its own, audio as a datagram when it fits;
+ * streams carry varint-length-prefixed packets, a datagram exactly one.
+ */
+final class WebTransportTransport implements Transport {
+  private static final int MAX_DATAGRAM_PAYLOAD = 1000;
+  private static final int MAX_PACKET_BYTES = 1 << 20;
+
+  /** More video streams than this still being written means the uplink is congested. */
+  private static final int CONGESTED_STREAMS = 8;
+
+  private final WebTransport session;
+  private final Listener listener;
+  private final ByteWriter datagrams;
+  private ByteWriter control;
+  private final java.util.List<byte[]> pendingControl = new java.util.ArrayList<>();
+  private int videoStreamsInFlight;
+  private boolean closed;
+
+  private WebTransportTransport(WebTransport session, Listener listener) {
+    this.session = session;
+    this.listener = listener;
+    this.datagrams = session.datagramWriter();
+  }
+
+  /** Callbacks of {@link #connect}. */
+  interface Attempt {
+    void ready(WebTransportTransport transport);
+
+    void failed(String why);
+  }
+
+  /**
+   * Discovers the endpoint, opens the session; reports failure if it is not ready within {@code
+   * timeoutMs} (a blocked UDP port may never answer).
+   */
+  static void connect(
+      String user, String meeting, Listener listener, int timeoutMs, Attempt attempt) {
+    boolean[] settled = {false};
+    WebTransport[] opened = {null};
+    org.teavm.jso.browser.Window.setTimeout(
+        () -> {
+          if (!settled[0]) {
+            settled[0] = true;
+            if (opened[0] != null) {
+              opened[0].close(0, "timed out");
+            }
+            attempt.failed("not ready within " + timeoutMs + " ms");
+          }
+        },
+        timeoutMs);
+    WebTransport.discover()
+        .then(
+            endpoint -> {
+              if (settled[0]) {
+                return null;
+              }
+              WebTransport wt =
+                  WebTransport.open(
+                      endpoint.getUrl() + "/lobby/" + user + "/" + meeting,
+                      hex(endpoint.getCertificateHash()));
+              opened[0] = wt;
+              wt.ready()
+                  .then(
+                      ok -> {
+                        if (settled[0]) {
+                          wt.close(0, "too late");
+                          return null;
+                        }
+                        settled[0] = true;
+                        WebTransportTransport t = new WebTransportTransport(wt, listener);
+                        t.start();
+                        attempt.ready(t);
+                        return null;
+                      },
+                      error -> {
+                        if (!settled[0]) {
+                          settled[0] = true;
+                          attempt.failed(Page.message((JSObject) error));
+                        }
+                        return null;
+                      });
+              return null;
+            },
+            error -> {
+              if (!settled[0]) {
+                settled[0] = true;
+                attempt.failed("no WebTransport endpoint: " + Page.message((JSObject) error));
+              }
+              return null;
+            });
+  }
+
+  private void start() {
+    session
+        .openStream()
+        .then(
+            writer -> {
+              control = writer;
+              for (byte[] framed : pendingControl) {
+                control.write(Int8Array.copyFromJavaArray(framed));
+              }
+              pendingControl.clear();
+              return null;
+            });
+    readDatagrams(WebTransport.readerOf(session.datagramStream()));
+    acceptStreams(session.incomingStreams());
+    session
+        .closed()
+        .then(
+            info -> {
+              ended(info.getCloseCode(), info.getReason());
+              return null;
+            },
+            error -> {
+              ended(1006, Page.message((JSObject) error));
+              return null;
+            });
+    listener.onOpen();
+  }
+
+  @Override
+  public void send(PacketWrapper packet) {
+    if (closed) {
+      return;
+    }
+    byte[] bytes = packet.encode();
+    boolean video =
+        packet.mediaKind == PacketWrapper.KIND_VIDEO
+            || packet.mediaKind == PacketWrapper.KIND_SCREEN;
+    if (packet.mediaKind == PacketWrapper.KIND_AUDIO && bytes.length <= MAX_DATAGRAM_PAYLOAD) {
+      datagrams.write(Int8Array.copyFromJavaArray(bytes));
+    } else if (video || packet.mediaKind == PacketWrapper.KIND_AUDIO) {
+      videoStreamsInFlight++;
+      byte[] framed = PacketDeframer.frame(bytes);
+      session
+          .openStream()
+          .then(
+              writer -> {
+                writer.write(Int8Array.copyFromJavaArray(framed));
+                return writer.close();
+              })
+          .then(
+              done -> {
+                videoStreamsInFlight--;
+                return null;
+              },
+              error -> {
+                videoStreamsInFlight--;
+                return null;
+              });
+    } else {
+      byte[] framed = PacketDeframer.frame(bytes);
+      if (control == null) {
+        pendingControl.add(framed);
+      } else {
+        control.write(Int8Array.copyFromJavaArray(framed));
+      }
+    }
+  }
+
+  @Override
+  public boolean congested() {
+    return videoStreamsInFlight > CONGESTED_STREAMS;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    session.close(1000, "leaving");
+  }
+
+  @Override
+  public String name() {
+    return "webtransport";
+  }
+
+  private void ended(int code, String reason) {
+    closed = true;
+    listener.onClosed(code, reason == null ? "" : reason);
+  }
+
+  private void readDatagrams(ByteReader reader) {
+    reader
+        .read()
+        .then(
+            chunk -> {
+              if (chunk.isDone()) {
+                return null;
+              }
+              deliver(chunk.getValue().copyToJavaArray());
+              readDatagrams(reader);
+              return null;
+            },
+            error -> null);
+  }
+
+  private void acceptStreams(StreamReader streams) {
+    streams
+        .read()
+        .then(
+            next -> {
+              if (next.isDone()) {
+                return null;
+              }
+              readStream(
+                  WebTransport.readerOf(next.getValue()), new PacketDeframer(MAX_PACKET_BYTES));
+              acceptStreams(streams);
+              return null;
+            },
+            error -> null);
+  }
+
+  private void readStream(ByteReader reader, PacketDeframer deframer) {
+    reader
+        .read()
+        .then(
+            chunk -> {
+              if (chunk.getValue() != null) {
+                byte[] bytes = chunk.getValue().copyToJavaArray();
+                deframer.feed(bytes, 0, bytes.length);
+                try {
+                  for (byte[] p = deframer.next(); p != null; p = deframer.next()) {
+                    deliver(p);
+                  }
+                } catch (WireFormatException e) {
+                  Page.log("dropping a malformed stream from the server: " + e.getMessage());
+                  return null;
+                }
+              }
+              if (!chunk.isDone()) {
+                readStream(reader, deframer);
+              }
+              return null;
+            },
+            error -> null);
+  }
+
+  private void deliver(byte[] bytes) {
+    try {
+      listener.onPacket(PacketWrapper.decode(bytes));
+    } catch (WireFormatException e) {
+      Page.log("ignoring a malformed packet from the server: " + e.getMessage());
+    }
+  }
+
+  private static Int8Array hex(String hex) {
+    byte[] out = new byte[hex.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+    }
+    return Int8Array.copyFromJavaArray(out);
+  }
+}
