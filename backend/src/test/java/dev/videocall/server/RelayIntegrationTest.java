@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videocall.client.VideocallClient;
-import dev.videocall.client.WebSocketTransport;
 import dev.videocall.proto.MediaPacket.MediaType;
 import dev.videocall.proto.MeetingPacket;
 import dev.videocall.proto.MeetingPacket.MeetingEventType;
@@ -267,7 +266,7 @@ class RelayIntegrationTest {
                     .meeting("m")
                     .connect()
                     .join());
-    assertTrue(e.getCause() instanceof WebSocketTransport.ConnectFailed, e.toString());
+    assertTrue(e.getCause() instanceof dev.videocall.client.ConnectFailed, e.toString());
     assertTrue(
         e.getCause().getMessage().startsWith("cannot reach ws://127.0.0.1:1/lobby/a/m"),
         e.getCause().getMessage());

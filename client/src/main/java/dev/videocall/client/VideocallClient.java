@@ -136,6 +136,7 @@ public final class VideocallClient implements AutoCloseable {
     private String meeting;
     private String displayName;
     private Duration heartbeatInterval = Duration.ofSeconds(1);
+    private boolean webTransport;
     private PacketListener packetListener = p -> {};
     private CloseListener closeListener = (c, r) -> {};
 
@@ -164,6 +165,18 @@ public final class VideocallClient implements AutoCloseable {
       return this;
     }
 
+    /** "websocket" (default) or "webtransport" (HTTP/3, pinned by /api/webtransport's hash). */
+    public Builder transport(String name) {
+      switch (name) {
+        case "websocket" -> webTransport = false;
+        case "webtransport" -> webTransport = true;
+        default ->
+            throw new IllegalArgumentException(
+                "transport must be websocket or webtransport, got " + name);
+      }
+      return this;
+    }
+
     public Builder onPacket(PacketListener listener) {
       this.packetListener = Objects.requireNonNull(listener);
       return this;
@@ -175,8 +188,8 @@ public final class VideocallClient implements AutoCloseable {
     }
 
     /**
-     * Connects over WebSocket and completes once the server has assigned a session; fails with
-     * {@link WebSocketTransport.ConnectFailed} or {@link SessionRefused} otherwise.
+     * Connects and completes once the server has assigned a session; fails with {@link
+     * ConnectFailed} or {@link SessionRefused} otherwise.
      */
     public CompletableFuture<VideocallClient> connect() {
       URI endpoint = Endpoints.webSocket(server, user, meeting, displayName);
@@ -214,7 +227,11 @@ public final class VideocallClient implements AutoCloseable {
             }
           };
       // packets may arrive before open() completes: heartbeats start once both are known
-      return WebSocketTransport.open(endpoint, events)
+      CompletableFuture<ClientTransport> opened =
+          webTransport
+              ? WebTransportTransport.open(server, user, meeting, displayName, events)
+              : WebSocketTransport.open(endpoint, events);
+      return opened
           .thenCompose(
               t -> {
                 client.transport = t;

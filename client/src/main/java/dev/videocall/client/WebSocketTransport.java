@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -103,35 +102,6 @@ public final class WebSocketTransport implements ClientTransport {
       if (closed.compareAndSet(false, true)) {
         events.onClosed(1006, "connection lost: " + error);
       }
-    }
-  }
-
-  /** Why a connection could not be opened, in words a person can act on. */
-  public static final class ConnectFailed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final int httpStatus;
-
-    private ConnectFailed(String message, int httpStatus, Throwable cause) {
-      super(message, cause);
-      this.httpStatus = httpStatus;
-    }
-
-    /** The HTTP status the server refused the upgrade with, or 0 if it was not reached. */
-    public int httpStatus() {
-      return httpStatus;
-    }
-
-    static ConnectFailed of(URI endpoint, Throwable error) {
-      Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-      if (cause instanceof WebSocketHandshakeException handshake) {
-        int status = handshake.getResponse().statusCode();
-        Object body = handshake.getResponse().body();
-        return new ConnectFailed(
-            "server refused " + endpoint + ": HTTP " + status + (body == null ? "" : " " + body),
-            status,
-            cause);
-      }
-      return new ConnectFailed("cannot reach " + endpoint + ": " + cause, 0, cause);
     }
   }
 }

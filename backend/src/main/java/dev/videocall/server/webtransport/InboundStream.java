@@ -2,13 +2,13 @@ package dev.videocall.server.webtransport;
 
 import dev.videocall.server.core.Relay;
 import dev.videocall.types.CloseCodes;
-import dev.videocall.types.webtransport.ByteQueue;
-import dev.videocall.types.wire.PacketDeframer;
+import dev.videocall.types.webtransport.UniStreamReader;
 import dev.videocall.types.wire.WireFormatException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.util.List;
 
 /**
  * A unidirectional stream from the client, after its 0x54 type: the session id, then
@@ -17,14 +17,13 @@ import io.netty.util.ReferenceCountUtil;
 final class InboundStream extends ChannelInboundHandlerAdapter {
   private final WebTransportConnection connection;
   private final Relay relay;
-  private final ByteQueue header = new ByteQueue();
-  private final PacketDeframer deframer;
+  private final UniStreamReader reader;
   private WebTransportSession session;
 
   InboundStream(WebTransportConnection connection, Relay relay) {
     this.connection = connection;
     this.relay = relay;
-    this.deframer = new PacketDeframer(relay.config().maxPacketBytes());
+    this.reader = new UniStreamReader(relay.config().maxPacketBytes());
   }
 
   @Override
@@ -36,26 +35,21 @@ final class InboundStream extends ChannelInboundHandlerAdapter {
     try {
       byte[] bytes = new byte[buf.readableBytes()];
       buf.readBytes(bytes);
-      if (session == null) {
-        header.feed(bytes, 0, bytes.length);
-        long id = header.varintAt(0);
-        if (id < 0) {
-          return;
-        }
-        int n = header.varintLengthAt(0);
-        session = connection.session(id);
-        if (session == null || session.relaySession == null) {
-          ctx.close(); // no such session: nothing to deliver to
-          return;
-        }
-        bytes = header.take(n, header.size() - n);
+      List<byte[]> packets = reader.feed(bytes, 0, bytes.length);
+      if (session == null && reader.sessionId() >= 0) {
+        session = connection.session(reader.sessionId());
       }
-      deframer.feed(bytes, 0, bytes.length);
-      for (byte[] packet = deframer.next(); packet != null; packet = deframer.next()) {
+      if (reader.sessionId() >= 0 && (session == null || session.relaySession == null)) {
+        ctx.close(); // no such session: nothing to deliver to
+        return;
+      }
+      for (byte[] packet : packets) {
         relay.receive(session.relaySession, packet, 0, packet.length);
       }
     } catch (WireFormatException e) {
-      relay.refuse(session.relaySession, CloseCodes.TOO_BIG, e.getMessage());
+      if (session != null && session.relaySession != null) {
+        relay.refuse(session.relaySession, CloseCodes.TOO_BIG, e.getMessage());
+      }
       ctx.close();
     } finally {
       buf.release();

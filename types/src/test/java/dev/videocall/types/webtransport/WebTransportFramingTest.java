@@ -121,4 +121,27 @@ class WebTransportFramingTest {
     WireFormatException e = assertThrows(WireFormatException.class, deframer::next);
     assertEquals("packet of 1001 bytes exceeds the limit of 1000", e.getMessage());
   }
+
+  @Test
+  void uniStreamReaderTakesTheSessionIdThenPacketsAcrossAnyChunking() {
+    byte[] header = QuicVarint.encode(16384); // a session id that needs 4 bytes
+    byte[] a = PacketDeframer.frame(new byte[] {1, 2, 3});
+    byte[] b = PacketDeframer.frame(new byte[300]);
+    byte[] stream = new byte[header.length + a.length + b.length];
+    System.arraycopy(header, 0, stream, 0, header.length);
+    System.arraycopy(a, 0, stream, header.length, a.length);
+    System.arraycopy(b, 0, stream, header.length + a.length, b.length);
+    UniStreamReader reader = new UniStreamReader(1000);
+    List<byte[]> packets = new ArrayList<>();
+    for (int i = 0; i < stream.length; i++) {
+      packets.addAll(reader.feed(stream, i, 1));
+      if (i < 3) {
+        assertEquals(-1, reader.sessionId());
+      }
+    }
+    assertEquals(16384, reader.sessionId());
+    assertEquals(2, packets.size());
+    assertArrayEquals(new byte[] {1, 2, 3}, packets.get(0));
+    assertEquals(300, packets.get(1).length);
+  }
 }

@@ -1,0 +1,134 @@
+package dev.videocall.server;
+
+import static dev.videocall.server.Peer.isMedia;
+import static dev.videocall.server.Peer.media;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.videocall.client.VideocallClient;
+import dev.videocall.proto.MediaPacket;
+import dev.videocall.proto.MediaPacket.MediaType;
+import dev.videocall.proto.MeetingPacket.MeetingEventType;
+import dev.videocall.proto.PacketWrapper;
+import dev.videocall.proto.VideoCodec;
+import dev.videocall.types.CloseCodes;
+import dev.videocall.types.Packets;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The Java client over WebTransport against the real server, in meetings with WebSocket peers. */
+class WebTransportIntegrationTest {
+  private VideocallServer server;
+  private final List<Peer> peers = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    peers.forEach(Peer::close);
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private Peer join(String user, String meeting, String transport) {
+    Peer p =
+        Peer.join(
+            VideocallClient.to(TestServer.url(server))
+                .user(user)
+                .meeting(meeting)
+                .transport(transport));
+    peers.add(p);
+    return p;
+  }
+
+  private static PacketWrapper video(String label) {
+    return Packets.media(
+        Packets.videoFrame(label.getBytes(StandardCharsets.UTF_8), true, 1, 0, VideoCodec.VP8));
+  }
+
+  private static PacketWrapper audio(String label) {
+    return Packets.media(
+        MediaPacket.newBuilder()
+            .setMediaType(MediaType.AUDIO)
+            .setData(ByteString.copyFromUtf8(label))
+            .build());
+  }
+
+  @Test
+  void webTransportAndWebSocketParticipantsExchangeEveryKindOfPacket() {
+    server = TestServer.start();
+    Peer alice = join("alice", "m1", "webtransport");
+    Peer bob = join("bob", "m1", "websocket");
+    Peer carol = join("carol", "m2", "webtransport");
+    assertEquals("webtransport", alice.client.transportName());
+    // control stream, server -> WebTransport client
+    alice.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, "bob");
+
+    alice.client.send(video("video-from-alice")); // client stream -> server -> WebSocket
+    PacketWrapper v = bob.await("alice's video", w -> isMedia(w, MediaType.VIDEO));
+    assertEquals("alice", v.getUserId());
+    assertEquals("video-from-alice", media(v).getData().toStringUtf8());
+
+    alice.client.send(audio("audio-from-alice")); // datagram -> server -> WebSocket
+    PacketWrapper a = bob.await("alice's audio", w -> isMedia(w, MediaType.AUDIO));
+    assertEquals("audio-from-alice", media(a).getData().toStringUtf8());
+
+    bob.client.send(video("video-from-bob")); // WebSocket -> server -> a stream of its own
+    assertEquals(
+        "video-from-bob",
+        media(alice.await("bob's video", w -> isMedia(w, MediaType.VIDEO)))
+            .getData()
+            .toStringUtf8());
+    bob.client.send(audio("audio-from-bob")); // WebSocket -> server -> datagram
+    assertEquals(
+        "audio-from-bob",
+        media(alice.await("bob's audio", w -> isMedia(w, MediaType.AUDIO)))
+            .getData()
+            .toStringUtf8());
+
+    carol.expectNone(
+        "media of another meeting",
+        w -> isMedia(w, MediaType.VIDEO) || isMedia(w, MediaType.AUDIO),
+        Duration.ofMillis(300));
+
+    alice.close();
+    bob.awaitMeeting(MeetingEventType.PARTICIPANT_LEFT, "alice");
+  }
+
+  @Test
+  void heartbeatsOverWebTransportKeepTheSessionAndSilenceEndsIt() {
+    server = TestServer.start(1 << 20, Duration.ofMillis(600));
+    Peer talker = join("talker", "m1", "webtransport");
+    Peer silent =
+        Peer.join(
+            VideocallClient.to(TestServer.url(server))
+                .user("silent")
+                .meeting("m1")
+                .transport("webtransport")
+                .heartbeats(null));
+    peers.add(silent);
+    VideocallClient.Closed closed = silent.client.closed().orTimeout(5, TimeUnit.SECONDS).join();
+    assertEquals(CloseCodes.HEARTBEAT_TIMEOUT, closed.code());
+    assertEquals("no packet received for 600 ms", closed.reason());
+    talker.awaitMeeting(MeetingEventType.PARTICIPANT_LEFT, "silent");
+    assertTrue(!talker.client.closed().isDone(), "heartbeats kept the WebTransport session");
+  }
+
+  @Test
+  void anOversizedPacketClosesOnlyTheWebTransportOffender() {
+    server = TestServer.start(64 * 1024, Duration.ofSeconds(10));
+    Peer big = join("big", "m1", "webtransport");
+    Peer bob = join("bob", "m1", "websocket");
+    big.client.send(video("x".repeat(100 * 1024)));
+    VideocallClient.Closed closed = big.client.closed().orTimeout(5, TimeUnit.SECONDS).join();
+    assertEquals(CloseCodes.TOO_BIG, closed.code());
+    assertTrue(closed.reason().contains("exceeds the limit"), closed.reason());
+    bob.awaitMeeting(MeetingEventType.PARTICIPANT_LEFT, "big");
+    assertTrue(!bob.client.closed().isDone());
+  }
+}

@@ -1,0 +1,548 @@
+package dev.videocall.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.videocall.proto.PacketWrapper;
+import dev.videocall.proto.PacketWrapper.MediaKind;
+import dev.videocall.types.Ids;
+import dev.videocall.types.webtransport.Capsule;
+import dev.videocall.types.webtransport.QuicVarint;
+import dev.videocall.types.webtransport.UniStreamReader;
+import dev.videocall.types.webtransport.WebTransportProtocol;
+import dev.videocall.types.wire.PacketDeframer;
+import dev.videocall.types.wire.WireFormatException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
+import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
+import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
+import io.netty.handler.codec.http3.Http3DataFrame;
+import io.netty.handler.codec.http3.Http3HeadersFrame;
+import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
+import io.netty.handler.codec.http3.Http3Settings;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The WebTransport transport (HTTP/3 over QUIC, Netty), pinning the server's certificate by the
+ * SHA-256 from /api/webtransport as browsers do. Same packet mapping as the server: control packets
+ * on one long-lived stream, each video frame on a stream of its own, audio as a datagram when it
+ * fits.
+ */
+public final class WebTransportTransport implements ClientTransport {
+  private static final int MAX_DATAGRAM_PAYLOAD = 1000;
+  private static final int MAX_PACKET_BYTES = 64 << 20;
+  private static final EventLoopGroup GROUP =
+      new MultiThreadIoEventLoopGroup(
+          1, new DefaultThreadFactory("videocall-quic", true), NioIoHandler.newFactory());
+  private static final Set<Long> WEBTRANSPORT_SETTINGS =
+      Set.of(
+          WebTransportProtocol.SETTINGS_ENABLE_WEBTRANSPORT,
+          WebTransportProtocol.SETTINGS_WEBTRANSPORT_MAX_SESSIONS,
+          WebTransportProtocol.SETTINGS_WT_MAX_SESSIONS);
+
+  private final Channel udp;
+  private final QuicChannel quic;
+  private final QuicStreamChannel connect;
+  private final long sessionId;
+  private final Events events;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private Future<QuicStreamChannel> control;
+
+  private WebTransportTransport(
+      Channel udp, QuicChannel quic, QuicStreamChannel connect, Events events) {
+    this.udp = udp;
+    this.quic = quic;
+    this.connect = connect;
+    this.sessionId = connect.streamId();
+    this.events = events;
+  }
+
+  /** Where the server's WebTransport endpoint is and the certificate hash to pin. */
+  record Endpoint(URI url, byte[] sha256) {}
+
+  /**
+   * Discovers the endpoint from {@code server}/api/webtransport and opens a session to {@code
+   * /lobby/USER/MEETING}; fails with {@link dev.videocall.client.ConnectFailed} saying why.
+   */
+  public static CompletableFuture<ClientTransport> open(
+      URI server, String user, String meeting, String displayName, Events events) {
+    Ids.require("user id", user);
+    Ids.require("meeting id", meeting);
+    return discover(server)
+        .thenCompose(endpoint -> connect(endpoint, user, meeting, displayName, events));
+  }
+
+  static CompletableFuture<Endpoint> discover(URI server) {
+    URI api = URI.create(server.toString().replaceAll("/+$", "") + "/api/webtransport");
+    return HttpClient.newHttpClient()
+        .sendAsync(
+            HttpRequest.newBuilder(api).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .handle(
+            (response, error) -> {
+              if (error != null) {
+                throw failed(api, "cannot reach", error);
+              }
+              if (response.statusCode() != 200) {
+                throw failed(api, "HTTP " + response.statusCode() + " from", null);
+              }
+              String url = field(response.body(), "url");
+              String hash = field(response.body(), "certificateHash");
+              if (url == null || hash == null) {
+                throw failed(api, "no WebTransport endpoint in the answer of", null);
+              }
+              return new Endpoint(URI.create(url), HexFormat.of().parseHex(hash));
+            });
+  }
+
+  private static CompletionException failed(URI target, String what, Throwable cause) {
+    Throwable root =
+        cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+    return new CompletionException(
+        new ConnectFailed(what + " " + target + (root == null ? "" : ": " + root), 0, root));
+  }
+
+  private static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static CompletableFuture<ClientTransport> connect(
+      Endpoint endpoint, String user, String meeting, String displayName, Events events) {
+    CompletableFuture<ClientTransport> result = new CompletableFuture<>();
+    QuicSslContext ssl =
+        QuicSslContextBuilder.forClient()
+            .trustManager(new PinnedCertificate(endpoint.sha256()))
+            .applicationProtocols(Http3.supportedApplicationProtocols())
+            .build();
+    ChannelHandler codec =
+        Http3.newQuicClientCodecBuilder()
+            .sslContext(ssl)
+            .maxIdleTimeout(30, TimeUnit.SECONDS)
+            .initialMaxData(16 << 20)
+            .initialMaxStreamDataBidirectionalLocal(1 << 20)
+            .initialMaxStreamDataBidirectionalRemote(1 << 20)
+            .initialMaxStreamDataUnidirectional(4 << 20)
+            .initialMaxStreamsBidirectional(100)
+            .initialMaxStreamsUnidirectional(100_000)
+            .datagram(65_535, 65_535)
+            .build();
+    Http3Settings settings =
+        new Http3Settings((key, value) -> WEBTRANSPORT_SETTINGS.contains(key))
+            .enableH3Datagram(true);
+    settings.put(WebTransportProtocol.SETTINGS_ENABLE_WEBTRANSPORT, 1L);
+    Holder holder = new Holder(events);
+    Channel udp;
+    try {
+      udp =
+          new Bootstrap()
+              .group(GROUP)
+              .channel(NioDatagramChannel.class)
+              .handler(codec)
+              .bind(0)
+              .sync()
+              .channel();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(e);
+    }
+    InetSocketAddress remote =
+        new InetSocketAddress(endpoint.url().getHost(), endpoint.url().getPort());
+    QuicChannel.newBootstrap(udp)
+        .handler(
+            new ChannelInitializer<QuicChannel>() {
+              @Override
+              protected void initChannel(QuicChannel ch) {
+                ch.pipeline().addLast(holder.datagrams());
+                ch.pipeline()
+                    .addLast(
+                        new Http3ClientConnectionHandler(
+                            null,
+                            null,
+                            type ->
+                                type == WebTransportProtocol.UNI_STREAM_TYPE
+                                    ? holder.inboundStream()
+                                    : null,
+                            new DefaultHttp3SettingsFrame(settings),
+                            true,
+                            (key, value) -> WEBTRANSPORT_SETTINGS.contains(key)));
+              }
+            })
+        .remoteAddress(remote)
+        .connect()
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                udp.close();
+                result.completeExceptionally(
+                    failed(endpoint.url(), "QUIC handshake failed with", f.cause()).getCause());
+                return;
+              }
+              QuicChannel quic = (QuicChannel) f.getNow();
+              Http3.newRequestStream(quic, holder.connectStream(result, udp, quic))
+                  .addListener(
+                      s -> {
+                        if (!s.isSuccess()) {
+                          result.completeExceptionally(
+                              failed(endpoint.url(), "cannot open a stream to", s.cause())
+                                  .getCause());
+                          return;
+                        }
+                        QuicStreamChannel stream = (QuicStreamChannel) s.getNow();
+                        DefaultHttp3HeadersFrame request = new DefaultHttp3HeadersFrame();
+                        String path =
+                            "/lobby/"
+                                + user
+                                + "/"
+                                + meeting
+                                + (displayName == null || displayName.isBlank()
+                                    ? ""
+                                    : "?name="
+                                        + URLEncoder.encode(displayName, StandardCharsets.UTF_8));
+                        request
+                            .headers()
+                            .method("CONNECT")
+                            .path(path)
+                            .scheme("https")
+                            .authority(endpoint.url().getHost() + ":" + endpoint.url().getPort())
+                            .set(":protocol", WebTransportProtocol.PROTOCOL)
+                            .set("sec-webtransport-http3-draft02", "1");
+                        stream.writeAndFlush(request);
+                      });
+            });
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<Void> send(ByteBuffer packet) {
+    byte[] bytes = new byte[packet.remaining()];
+    packet.get(bytes);
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    if (ended.get()) {
+      sent.completeExceptionally(new IllegalStateException("session ended"));
+      return sent;
+    }
+    MediaKind kind = kindOf(bytes);
+    quic.eventLoop()
+        .execute(
+            () -> {
+              if (kind == MediaKind.AUDIO && bytes.length <= MAX_DATAGRAM_PAYLOAD) {
+                quic.writeAndFlush(
+                        Unpooled.wrappedBuffer(
+                            WebTransportProtocol.datagramPrefix(sessionId), bytes))
+                    .addListener(f -> complete(sent, f));
+              } else if (kind == MediaKind.VIDEO
+                  || kind == MediaKind.SCREEN
+                  || kind == MediaKind.AUDIO) {
+                openStream()
+                    .addListener(
+                        f -> {
+                          if (!f.isSuccess()) {
+                            sent.completeExceptionally(f.cause());
+                            return;
+                          }
+                          QuicStreamChannel s = (QuicStreamChannel) f.getNow();
+                          s.writeAndFlush(Unpooled.wrappedBuffer(PacketDeframer.frame(bytes)))
+                              .addListener(
+                                  w -> {
+                                    s.shutdownOutput();
+                                    complete(sent, w);
+                                  });
+                        });
+              } else {
+                if (control == null) {
+                  control = openStream();
+                }
+                control.addListener(
+                    f -> {
+                      if (!f.isSuccess()) {
+                        sent.completeExceptionally(f.cause());
+                        return;
+                      }
+                      control
+                          .getNow()
+                          .writeAndFlush(Unpooled.wrappedBuffer(PacketDeframer.frame(bytes)))
+                          .addListener(w -> complete(sent, w));
+                    });
+              }
+            });
+    return sent;
+  }
+
+  private static void complete(CompletableFuture<Void> sent, Future<?> f) {
+    if (f.isSuccess()) {
+      sent.complete(null);
+    } else {
+      sent.completeExceptionally(f.cause());
+    }
+  }
+
+  /** Bytes that do not parse go on the control stream: the server will judge them. */
+  private static MediaKind kindOf(byte[] bytes) {
+    try {
+      return PacketWrapper.parseFrom(bytes).getMediaKind();
+    } catch (InvalidProtocolBufferException e) {
+      return MediaKind.MEDIA_KIND_UNSPECIFIED;
+    }
+  }
+
+  private Future<QuicStreamChannel> openStream() {
+    Future<QuicStreamChannel> created =
+        quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter());
+    created.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            ((QuicStreamChannel) f.getNow())
+                .write(Unpooled.wrappedBuffer(WebTransportProtocol.uniStreamHeader(sessionId)));
+          }
+        });
+    return created;
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    quic.eventLoop()
+        .execute(
+            () -> {
+              if (connect.isActive()) {
+                connect
+                    .writeAndFlush(
+                        new DefaultHttp3DataFrame(
+                            Unpooled.wrappedBuffer(Capsule.closeSession(code, reason).encode())))
+                    .addListener(f -> connect.shutdownOutput());
+              }
+              quic.eventLoop().schedule(() -> quic.close(), 200, TimeUnit.MILLISECONDS);
+            });
+    end(code, reason);
+  }
+
+  @Override
+  public String name() {
+    return "webtransport";
+  }
+
+  private void end(int code, String reason) {
+    if (ended.compareAndSet(false, true)) {
+      events.onClosed(code, reason);
+      quic.closeFuture().addListener(f -> udp.close());
+    }
+  }
+
+  /** Connection-level handlers, created before the transport object exists. */
+  private static final class Holder {
+    private final Events events;
+    private volatile WebTransportTransport transport;
+
+    Holder(Events events) {
+      this.events = events;
+    }
+
+    ChannelHandler datagrams() {
+      return new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+          if (!(msg instanceof ByteBuf buf)) {
+            ctx.fireChannelRead(msg);
+            return;
+          }
+          try {
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            if (bytes.length > 0) {
+              int n = QuicVarint.lengthOf(bytes[0]);
+              if (bytes.length > n) {
+                events.onPacket(java.util.Arrays.copyOfRange(bytes, n, bytes.length));
+              }
+            }
+          } finally {
+            ReferenceCountUtil.release(buf);
+          }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+          WebTransportTransport t = transport;
+          if (t != null) {
+            t.end(1006, "connection closed");
+          }
+          ctx.fireChannelInactive();
+        }
+      };
+    }
+
+    ChannelHandler inboundStream() {
+      UniStreamReader reader = new UniStreamReader(MAX_PACKET_BYTES);
+      return new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+          if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+          }
+          try {
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            for (byte[] packet : reader.feed(bytes, 0, bytes.length)) {
+              events.onPacket(packet);
+            }
+          } catch (WireFormatException e) {
+            ctx.close();
+          } finally {
+            buf.release();
+          }
+        }
+      };
+    }
+
+    ChannelHandler connectStream(
+        CompletableFuture<ClientTransport> result, Channel udp, QuicChannel quic) {
+      Capsule.Reader capsules = new Capsule.Reader(4096);
+      return new Http3RequestStreamInboundHandler() {
+        @Override
+        protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
+          CharSequence status = frame.headers().status();
+          if (transport != null) {
+            return;
+          }
+          if (status == null || !"200".contentEquals(status)) {
+            result.completeExceptionally(
+                new ConnectFailed(
+                    "server refused the WebTransport session: HTTP " + status,
+                    status == null ? 0 : Integer.parseInt(status.toString()),
+                    null));
+            quic.close();
+            return;
+          }
+          transport =
+              new WebTransportTransport(udp, quic, (QuicStreamChannel) ctx.channel(), events);
+          result.complete(transport);
+        }
+
+        @Override
+        protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+          try {
+            ByteBuf content = frame.content();
+            byte[] bytes = new byte[content.readableBytes()];
+            content.readBytes(bytes);
+            capsules.feed(bytes, 0, bytes.length);
+            for (Capsule c = capsules.next(); c != null; c = capsules.next()) {
+              if (c.type() == WebTransportProtocol.CAPSULE_CLOSE_SESSION && transport != null) {
+                transport.end(c.closeErrorCode(), c.closeReason());
+              }
+            }
+          } finally {
+            frame.release();
+          }
+        }
+
+        @Override
+        protected void channelInputClosed(ChannelHandlerContext ctx) {
+          if (transport != null) {
+            transport.end(1000, "session ended");
+          }
+        }
+      };
+    }
+  }
+
+  /**
+   * Trusts exactly the certificate whose SHA-256 the server published; the pin is the identity
+   * check, as with the browser's serverCertificateHashes, so host names are not compared.
+   */
+  private static final class PinnedCertificate extends X509ExtendedTrustManager {
+    private final byte[] sha256;
+
+    PinnedCertificate(byte[] sha256) {
+      this.sha256 = sha256;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws java.security.cert.CertificateException {
+      try {
+        byte[] actual = MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded());
+        if (!MessageDigest.isEqual(actual, sha256)) {
+          throw new java.security.cert.CertificateException(
+              "server certificate does not match the published SHA-256");
+        }
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new java.security.cert.CertificateException(e);
+      }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws java.security.cert.CertificateException {
+      throw new java.security.cert.CertificateException("not a server");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+        throws java.security.cert.CertificateException {
+      checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(
+        X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+        throws java.security.cert.CertificateException {
+      checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+        throws java.security.cert.CertificateException {
+      checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(
+        X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+        throws java.security.cert.CertificateException {
+      checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}
