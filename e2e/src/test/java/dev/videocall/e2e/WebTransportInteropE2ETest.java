@@ -96,6 +96,39 @@ class WebTransportInteropE2ETest {
         assertEquals(
             MediaPacket.MediaType.HEARTBEAT, MediaPacket.parseFrom(got.getData()).getMediaType());
 
+        // browser -> server on a bidirectional stream (signal 0x41) -> Java over WebSocket
+        byte[] bidiFrame =
+            Packets.media(
+                    Packets.videoFrame(
+                        "bidi-from-browser".getBytes(StandardCharsets.UTF_8),
+                        true,
+                        2,
+                        0,
+                        VideoCodec.VP8))
+                .toByteArray();
+        browser.page.evaluate(
+            "async bytes => { const s = await window.__wt.createBidirectionalStream();"
+                + " const w = s.writable.getWriter(); const n = bytes.length;"
+                + " const head = n < 64 ? [n] : [0x40 | (n >> 8), n & 0xff];"
+                + " await w.write(new Uint8Array(head.concat(bytes))); await w.close(); }",
+            toList(bidiFrame));
+        PacketWrapper viaBidi = null;
+        long bidiDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (viaBidi == null && System.nanoTime() < bidiDeadline) {
+          PacketWrapper p = javaInbox.poll(200, TimeUnit.MILLISECONDS);
+          if (p != null
+              && p.getPacketType() == PacketWrapper.PacketType.MEDIA
+              && MediaPacket.parseFrom(p.getData())
+                  .getData()
+                  .toStringUtf8()
+                  .equals("bidi-from-browser")) {
+            viaBidi = p;
+          }
+        }
+        assertTrue(
+            viaBidi != null, "a packet on a bidirectional stream reached the Java participant");
+        assertEquals("browser", viaBidi.getUserId());
+
         // Java over WebSocket -> server -> browser on a video stream of its own
         javaPeer.send(
             Packets.media(

@@ -95,6 +95,10 @@ public final class WebTransportServer implements AutoCloseable {
                                 new ChannelInitializer<QuicStreamChannel>() {
                                   @Override
                                   protected void initChannel(QuicStreamChannel stream) {
+                                    // ahead of Netty's HTTP/3 codec: WebTransport bidi streams
+                                    stream
+                                        .pipeline()
+                                        .addFirst(new BidiStreamSniffer(connection, relay));
                                     stream
                                         .pipeline()
                                         .addLast(new ConnectHandler(connection, relay));
@@ -150,8 +154,13 @@ public final class WebTransportServer implements AutoCloseable {
         .build();
   }
 
+  /** True when a self-signed certificate should be replaced: two days before it expires. */
+  static boolean dueForRenewal(ServerCertificate cert, Instant now) {
+    return cert.selfSigned() && now.plus(RENEW_BEFORE_EXPIRY).isAfter(cert.notAfter());
+  }
+
   private void renewIfDue() {
-    if (Instant.now().plus(RENEW_BEFORE_EXPIRY).isAfter(certificate.notAfter())) {
+    if (dueForRenewal(certificate, Instant.now())) {
       ServerCertificate next = ServerCertificate.generate();
       ssl = sslContext(next);
       certificate = next;
