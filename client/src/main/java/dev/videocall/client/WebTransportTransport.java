@@ -5,18 +5,16 @@ import dev.videocall.proto.PacketWrapper;
 import dev.videocall.proto.PacketWrapper.MediaKind;
 import dev.videocall.types.Ids;
 import dev.videocall.types.webtransport.Capsule;
-import dev.videocall.types.webtransport.QuicVarint;
-import dev.videocall.types.webtransport.UniStreamReader;
 import dev.videocall.types.webtransport.WebTransportProtocol;
-import dev.videocall.types.wire.PacketDeframer;
-import dev.videocall.types.wire.WireFormatException;
+import dev.videocall.webtransport.Capsules;
+import dev.videocall.webtransport.DatagramReader;
+import dev.videocall.webtransport.InboundPackets;
+import dev.videocall.webtransport.PacketSender;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -35,10 +33,7 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamType;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -67,7 +62,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * fits.
  */
 public final class WebTransportTransport implements ClientTransport {
-  private static final int MAX_DATAGRAM_PAYLOAD = 1000;
   private static final int MAX_PACKET_BYTES = 64 << 20;
   private static final EventLoopGroup GROUP =
       new MultiThreadIoEventLoopGroup(
@@ -81,17 +75,16 @@ public final class WebTransportTransport implements ClientTransport {
   private final Channel udp;
   private final QuicChannel quic;
   private final QuicStreamChannel connect;
-  private final long sessionId;
+  private final PacketSender sender;
   private final Events events;
   private final AtomicBoolean ended = new AtomicBoolean();
-  private Future<QuicStreamChannel> control;
 
   private WebTransportTransport(
       Channel udp, QuicChannel quic, QuicStreamChannel connect, Events events) {
     this.udp = udp;
     this.quic = quic;
     this.connect = connect;
-    this.sessionId = connect.streamId();
+    this.sender = new PacketSender(quic, connect.streamId());
     this.events = events;
   }
 
@@ -260,81 +253,36 @@ public final class WebTransportTransport implements ClientTransport {
       sent.completeExceptionally(new IllegalStateException("session ended"));
       return sent;
     }
-    MediaKind kind = kindOf(bytes);
-    quic.eventLoop()
-        .execute(
-            () -> {
-              if (kind == MediaKind.AUDIO && bytes.length <= MAX_DATAGRAM_PAYLOAD) {
-                quic.writeAndFlush(
-                        Unpooled.wrappedBuffer(
-                            WebTransportProtocol.datagramPrefix(sessionId), bytes))
-                    .addListener(f -> complete(sent, f));
-              } else if (kind == MediaKind.VIDEO
-                  || kind == MediaKind.SCREEN
-                  || kind == MediaKind.AUDIO) {
-                openStream()
-                    .addListener(
-                        f -> {
-                          if (!f.isSuccess()) {
-                            sent.completeExceptionally(f.cause());
-                            return;
-                          }
-                          QuicStreamChannel s = (QuicStreamChannel) f.getNow();
-                          s.writeAndFlush(Unpooled.wrappedBuffer(PacketDeframer.frame(bytes)))
-                              .addListener(
-                                  w -> {
-                                    s.shutdownOutput();
-                                    complete(sent, w);
-                                  });
-                        });
-              } else {
-                if (control == null) {
-                  control = openStream();
-                }
-                control.addListener(
-                    f -> {
-                      if (!f.isSuccess()) {
-                        sent.completeExceptionally(f.cause());
-                        return;
-                      }
-                      control
-                          .getNow()
-                          .writeAndFlush(Unpooled.wrappedBuffer(PacketDeframer.frame(bytes)))
-                          .addListener(w -> complete(sent, w));
-                    });
-              }
-            });
+    sender.send(
+        bytes,
+        kindOf(bytes),
+        error -> {
+          if (error == null) {
+            sent.complete(null);
+          } else {
+            sent.completeExceptionally(error);
+          }
+        });
     return sent;
   }
 
-  private static void complete(CompletableFuture<Void> sent, Future<?> f) {
-    if (f.isSuccess()) {
-      sent.complete(null);
-    } else {
-      sent.completeExceptionally(f.cause());
-    }
-  }
-
   /** Bytes that do not parse go on the control stream: the server will judge them. */
-  private static MediaKind kindOf(byte[] bytes) {
+  private static PacketSender.Kind kindOf(byte[] bytes) {
+    MediaKind kind;
     try {
-      return PacketWrapper.parseFrom(bytes).getMediaKind();
+      kind = PacketWrapper.parseFrom(bytes).getMediaKind();
     } catch (InvalidProtocolBufferException e) {
-      return MediaKind.MEDIA_KIND_UNSPECIFIED;
+      return PacketSender.Kind.CONTROL;
     }
-  }
-
-  private Future<QuicStreamChannel> openStream() {
-    Future<QuicStreamChannel> created =
-        quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter());
-    created.addListener(
-        f -> {
-          if (f.isSuccess()) {
-            ((QuicStreamChannel) f.getNow())
-                .write(Unpooled.wrappedBuffer(WebTransportProtocol.uniStreamHeader(sessionId)));
-          }
-        });
-    return created;
+    switch (kind) {
+      case AUDIO:
+        return PacketSender.Kind.AUDIO;
+      case VIDEO:
+      case SCREEN:
+        return PacketSender.Kind.VIDEO;
+      default:
+        return PacketSender.Kind.CONTROL;
+    }
   }
 
   @Override
@@ -376,25 +324,10 @@ public final class WebTransportTransport implements ClientTransport {
     }
 
     ChannelHandler datagrams() {
-      return new ChannelInboundHandlerAdapter() {
+      return new DatagramReader() {
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          if (!(msg instanceof ByteBuf buf)) {
-            ctx.fireChannelRead(msg);
-            return;
-          }
-          try {
-            byte[] bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
-            if (bytes.length > 0) {
-              int n = QuicVarint.lengthOf(bytes[0]);
-              if (bytes.length > n) {
-                events.onPacket(java.util.Arrays.copyOfRange(bytes, n, bytes.length));
-              }
-            }
-          } finally {
-            ReferenceCountUtil.release(buf);
-          }
+        protected void onDatagram(long sessionId, byte[] packet, int offset, int length) {
+          events.onPacket(java.util.Arrays.copyOfRange(packet, offset, offset + length));
         }
 
         @Override
@@ -409,27 +342,20 @@ public final class WebTransportTransport implements ClientTransport {
     }
 
     ChannelHandler inboundStream() {
-      UniStreamReader reader = new UniStreamReader(MAX_PACKET_BYTES);
-      return new ChannelInboundHandlerAdapter() {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          if (!(msg instanceof ByteBuf buf)) {
-            ReferenceCountUtil.release(msg);
-            return;
-          }
-          try {
-            byte[] bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
-            for (byte[] packet : reader.feed(bytes, 0, bytes.length)) {
+      return new InboundPackets(
+          MAX_PACKET_BYTES,
+          new InboundPackets.Listener() {
+            @Override
+            public boolean onPacket(long sessionId, byte[] packet) {
               events.onPacket(packet);
+              return true;
             }
-          } catch (WireFormatException e) {
-            ctx.close();
-          } finally {
-            buf.release();
-          }
-        }
-      };
+
+            @Override
+            public void onOversized(long sessionId, String reason) {
+              // a server never sends this; the stream is dropped
+            }
+          });
     }
 
     ChannelHandler connectStream(
@@ -458,18 +384,10 @@ public final class WebTransportTransport implements ClientTransport {
 
         @Override
         protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
-          try {
-            ByteBuf content = frame.content();
-            byte[] bytes = new byte[content.readableBytes()];
-            content.readBytes(bytes);
-            capsules.feed(bytes, 0, bytes.length);
-            for (Capsule c = capsules.next(); c != null; c = capsules.next()) {
-              if (c.type() == WebTransportProtocol.CAPSULE_CLOSE_SESSION && transport != null) {
-                transport.end(c.closeErrorCode(), c.closeReason());
-              }
+          for (Capsule c : Capsules.read(capsules, frame)) {
+            if (c.type() == WebTransportProtocol.CAPSULE_CLOSE_SESSION && transport != null) {
+              transport.end(c.closeErrorCode(), c.closeReason());
             }
-          } finally {
-            frame.release();
           }
         }
 

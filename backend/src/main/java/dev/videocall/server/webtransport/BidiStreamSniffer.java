@@ -1,6 +1,5 @@
 package dev.videocall.server.webtransport;
 
-import dev.videocall.server.core.Relay;
 import dev.videocall.types.webtransport.ByteQueue;
 import dev.videocall.types.webtransport.WebTransportProtocol;
 import io.netty.buffer.ByteBuf;
@@ -17,12 +16,10 @@ import io.netty.channel.ChannelPipeline;
  */
 final class BidiStreamSniffer extends ChannelInboundHandlerAdapter {
   private final WebTransportConnection connection;
-  private final Relay relay;
   private final ByteQueue first = new ByteQueue();
 
-  BidiStreamSniffer(WebTransportConnection connection, Relay relay) {
+  BidiStreamSniffer(WebTransportConnection connection) {
     this.connection = connection;
-    this.relay = relay;
   }
 
   @Override
@@ -46,7 +43,7 @@ final class BidiStreamSniffer extends ChannelInboundHandlerAdapter {
           pipeline.remove(name);
         }
       }
-      pipeline.addLast(new InboundStream(connection, relay));
+      pipeline.addLast(connection.inboundStream());
       int n = first.varintLengthAt(0);
       byte[] rest = first.take(n, first.size() - n);
       pipeline.remove(this);

@@ -5,7 +5,7 @@ import dev.videocall.server.core.Session;
 import dev.videocall.types.Ids;
 import dev.videocall.types.webtransport.Capsule;
 import dev.videocall.types.webtransport.WebTransportProtocol;
-import io.netty.buffer.ByteBuf;
+import dev.videocall.webtransport.Capsules;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
 import io.netty.handler.codec.http3.Http3DataFrame;
@@ -79,11 +79,7 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
   @Override
   protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
     try {
-      ByteBuf content = frame.content();
-      byte[] bytes = new byte[content.readableBytes()];
-      content.readBytes(bytes);
-      capsules.feed(bytes, 0, bytes.length);
-      for (Capsule c = capsules.next(); c != null; c = capsules.next()) {
+      for (Capsule c : Capsules.read(capsules, frame)) {
         if (c.type() == WebTransportProtocol.CAPSULE_CLOSE_SESSION && session != null) {
           log.debug("session {} closed by the client: {}", session.sessionId(), c.closeReason());
           connection.ended(session, "closed by the client");
@@ -91,9 +87,7 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
         }
       }
     } catch (IllegalStateException e) {
-      ctx.channel().close();
-    } finally {
-      frame.release();
+      ctx.channel().close(); // a capsule over the limit
     }
   }
 

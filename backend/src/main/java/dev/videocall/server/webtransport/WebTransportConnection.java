@@ -1,22 +1,22 @@
 package dev.videocall.server.webtransport;
 
 import dev.videocall.server.core.Relay;
-import dev.videocall.types.webtransport.QuicVarint;
+import dev.videocall.server.core.Session;
+import dev.videocall.types.CloseCodes;
 import dev.videocall.types.webtransport.WebTransportProtocol;
-import io.netty.buffer.ByteBuf;
+import dev.videocall.webtransport.DatagramReader;
+import dev.videocall.webtransport.InboundPackets;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One QUIC connection from a browser: its WebTransport sessions (usually one), inbound datagrams
- * and unidirectional streams routed to them, and cleanup when the connection goes away.
+ * and streams routed to them, and cleanup when the connection goes away.
  */
-final class WebTransportConnection extends ChannelInboundHandlerAdapter {
+final class WebTransportConnection extends DatagramReader implements InboundPackets.Listener {
   private final Relay relay;
   private final Map<Long, WebTransportSession> sessions = new ConcurrentHashMap<>();
 
@@ -26,10 +26,6 @@ final class WebTransportConnection extends ChannelInboundHandlerAdapter {
 
   void add(WebTransportSession s) {
     sessions.put(s.sessionId(), s);
-  }
-
-  WebTransportSession session(long id) {
-    return sessions.get(id);
   }
 
   /** The session's CONNECT stream ended: the session is over. */
@@ -43,32 +39,43 @@ final class WebTransportConnection extends ChannelInboundHandlerAdapter {
 
   /** Handler for a new unidirectional stream of {@code type}; null refuses other stream types. */
   ChannelHandler uniStream(long type) {
-    return type == WebTransportProtocol.UNI_STREAM_TYPE ? new InboundStream(this, relay) : null;
+    return type == WebTransportProtocol.UNI_STREAM_TYPE ? inboundStream() : null;
   }
 
-  /** Datagrams reach the QUIC channel's pipeline as ByteBufs: quarter stream id, one packet. */
+  /** Reader of a client stream (unidirectional, or bidirectional after its signal). */
+  ChannelHandler inboundStream() {
+    return new InboundPackets(relay.config().maxPacketBytes(), this);
+  }
+
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof ByteBuf buf)) {
-      ctx.fireChannelRead(msg);
-      return;
+  public boolean onPacket(long sessionId, byte[] packet) {
+    Session s = relaySession(sessionId);
+    if (s == null) {
+      return false;
     }
-    try {
-      byte[] bytes = new byte[buf.readableBytes()];
-      buf.readBytes(bytes);
-      long quarter = QuicVarint.read(bytes, 0, bytes.length);
-      if (quarter < 0) {
-        return;
-      }
-      WebTransportSession s = sessions.get(WebTransportProtocol.sessionOfDatagram(quarter));
-      if (s == null || s.relaySession == null) {
-        return;
-      }
-      int n = QuicVarint.lengthOf(bytes[0]);
-      relay.receive(s.relaySession, bytes, n, bytes.length - n);
-    } finally {
-      ReferenceCountUtil.release(buf);
+    relay.receive(s, packet, 0, packet.length);
+    return true;
+  }
+
+  @Override
+  public void onOversized(long sessionId, String reason) {
+    Session s = relaySession(sessionId);
+    if (s != null) {
+      relay.refuse(s, CloseCodes.TOO_BIG, reason);
     }
+  }
+
+  @Override
+  protected void onDatagram(long sessionId, byte[] packet, int offset, int length) {
+    Session s = relaySession(sessionId);
+    if (s != null) {
+      relay.receive(s, packet, offset, length);
+    }
+  }
+
+  private Session relaySession(long sessionId) {
+    WebTransportSession s = sessions.get(sessionId);
+    return s == null ? null : s.relaySession;
   }
 
   @Override

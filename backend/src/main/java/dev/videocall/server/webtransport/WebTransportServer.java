@@ -96,9 +96,7 @@ public final class WebTransportServer implements AutoCloseable {
                                   @Override
                                   protected void initChannel(QuicStreamChannel stream) {
                                     // ahead of Netty's HTTP/3 codec: WebTransport bidi streams
-                                    stream
-                                        .pipeline()
-                                        .addFirst(new BidiStreamSniffer(connection, relay));
+                                    stream.pipeline().addFirst(new BidiStreamSniffer(connection));
                                     stream
                                         .pipeline()
                                         .addLast(new ConnectHandler(connection, relay));

@@ -48,7 +48,7 @@ final class CameraPublisher {
 
   void start() {
     reader = MediaStreamTrackProcessor.videoFrames(track);
-    readNext();
+    FramePump.run(reader, this::onFrame, () -> stopped, "camera");
   }
 
   /** Camera off: frames are read and dropped (the track keeps running for a quick return). */
@@ -86,24 +86,6 @@ final class CameraPublisher {
 
   int framesSkipped() {
     return framesSkipped;
-  }
-
-  private void readNext() {
-    reader
-        .read()
-        .then(
-            result -> {
-              if (result.isDone() || stopped) {
-                return null;
-              }
-              onFrame(result.getValue());
-              readNext();
-              return null;
-            },
-            error -> {
-              Page.log("camera stream ended: " + Page.message((JSObject) error));
-              return null;
-            });
   }
 
   private void onFrame(VideoFrame frame) {

@@ -32,7 +32,7 @@ final class MicrophonePublisher {
 
   void start() {
     reader = MediaStreamTrackProcessor.audioData(track);
-    readNext();
+    FramePump.run(reader, this::onData, () -> stopped, "microphone");
   }
 
   void setEnabled(boolean on) {
@@ -51,24 +51,6 @@ final class MicrophonePublisher {
     if (encoder != null && !"closed".equals(encoder.getState())) {
       encoder.close();
     }
-  }
-
-  private void readNext() {
-    reader
-        .read()
-        .then(
-            result -> {
-              if (result.isDone() || stopped) {
-                return null;
-              }
-              onData(result.getValue());
-              readNext();
-              return null;
-            },
-            error -> {
-              Page.log("microphone stream ended: " + Page.message((JSObject) error));
-              return null;
-            });
   }
 
   private void onData(AudioData data) {
