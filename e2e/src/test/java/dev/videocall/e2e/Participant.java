@@ -146,10 +146,19 @@ final class Participant implements AutoCloseable {
 
   /** The page's own milliseconds from Connect to the peer's first decoded frame, or -1. */
   long firstFrameMsAfterConnect(String peer) {
+    return tileNumber(peer, "data-first-frame-ms");
+  }
+
+  /** The page's own milliseconds from joining (session assigned) to the peer's first frame. */
+  long firstFrameMsAfterJoin(String peer) {
+    return tileNumber(peer, "data-first-frame-after-join-ms");
+  }
+
+  private long tileNumber(String peer, String attribute) {
     if (tile(peer).count() == 0) {
       return -1;
     }
-    String v = tile(peer).getAttribute("data-first-frame-ms");
+    String v = tile(peer).getAttribute(attribute);
     return v == null ? -1 : Long.parseLong(v);
   }
 

@@ -51,6 +51,7 @@ final class MeetingApp implements PacketSink, Transport.Listener {
   private int reconnectDelayMs = 1000;
   private int heartbeatTimer = -1;
   private double connectClickedMs;
+  private double joinedAtMs;
 
   MeetingApp(String user, String meeting) {
     this.user = user;
@@ -239,6 +240,7 @@ final class MeetingApp implements PacketSink, Transport.Listener {
 
   private void onSessionAssigned(SessionAssignedPacket assigned) {
     sessionId = assigned.sessionId;
+    joinedAtMs = Page.nowMs();
     setState("connected");
     if (hasCamera && camera == null) {
       camera = new CameraPublisher(stream.videoTrack(), this, codec, VIDEO_BITRATE, FPS);
@@ -306,7 +308,8 @@ final class MeetingApp implements PacketSink, Transport.Listener {
             tile,
             audioContext,
             this::requestKeyframe,
-            connectClickedMs);
+            connectClickedMs,
+            () -> joinedAtMs);
     peers.put(userId, peer);
     updateCount();
     return peer;

@@ -17,11 +17,13 @@ import org.teavm.jso.webaudio.AudioContext;
 /**
  * One remote participant: its tile, its video and audio decoders, playback, and live counters
  * exposed as tile attributes ({@code data-first-frame-ms}: milliseconds from pressing Connect to
- * this peer's first decoded frame). Decoding starts at a keyframe; until one arrives (late join,
+ * this peer's first decoded frame; {@code data-first-frame-after-join-ms}: from the session's
+ * assignment, i.e. from joining). Decoding starts at a keyframe; until one arrives (late join,
  * decoder error), deltas are dropped and a keyframe is requested from the sender.
  */
 final class RemotePeer {
-  private static final double KEYFRAME_REQUEST_GAP_MS = 1000;
+  /** Just above the sender's 300 ms forced-keyframe gap, so a second request is never wasted. */
+  private static final double KEYFRAME_REQUEST_GAP_MS = 400;
 
   /** Asks the peer's session for a keyframe. */
   interface KeyframeRequester {
@@ -37,6 +39,7 @@ final class RemotePeer {
   private final KeyframeRequester requester;
   private final AudioJitterBuffer jitter = new AudioJitterBuffer();
   private final double connectClickedMs;
+  private final java.util.function.DoubleSupplier joinedAtMs;
 
   private VideoDecoder video;
   private String videoCodec;
@@ -58,13 +61,15 @@ final class RemotePeer {
       HTMLElement tile,
       AudioContext audioContext,
       KeyframeRequester requester,
-      double connectClickedMs) {
+      double connectClickedMs,
+      java.util.function.DoubleSupplier joinedAtMs) {
     this.userId = userId;
     this.sessionId = sessionId;
     this.tile = tile;
     this.audioContext = audioContext;
     this.requester = requester;
     this.connectClickedMs = connectClickedMs;
+    this.joinedAtMs = joinedAtMs;
     this.canvas = (HTMLCanvasElement) tile.querySelector("canvas");
     this.placeholder = tile.querySelector("[data-role=placeholder]");
     tile.setAttribute("data-peer-id", userId);
@@ -122,6 +127,9 @@ final class RemotePeer {
     if (framesDecoded == 1) {
       long ms = Math.round(Page.nowMs() - connectClickedMs);
       tile.setAttribute("data-first-frame-ms", String.valueOf(ms));
+      tile.setAttribute(
+          "data-first-frame-after-join-ms",
+          String.valueOf(Math.round(Page.nowMs() - joinedAtMs.getAsDouble())));
       Page.log("first frame from " + userId + " decoded " + ms + " ms after Connect");
     }
     tile.setAttribute("data-frames-decoded", String.valueOf(framesDecoded));
