@@ -149,11 +149,6 @@ public record ServerConfig(
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new InvalidConfig("--tls-cert and --tls-key go together");
       }
-      if (natsUrl != null) {
-        throw new InvalidConfig(
-            "--nats-url: NATS mode is not available in this build yet; run without it for a"
-                + " single instance");
-      }
       return new ServerConfig(
           bind,
           httpPort,

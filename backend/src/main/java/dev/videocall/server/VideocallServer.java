@@ -2,6 +2,7 @@ package dev.videocall.server;
 
 import dev.videocall.server.bus.Bus;
 import dev.videocall.server.bus.LocalBus;
+import dev.videocall.server.bus.NatsBus;
 import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
 import dev.videocall.server.http.HttpRoutes;
@@ -30,7 +31,7 @@ public final class VideocallServer implements AutoCloseable {
     byte[] idBytes = new byte[4];
     new SecureRandom().nextBytes(idBytes);
     String serverId = HexFormat.of().formatHex(idBytes);
-    this.bus = new LocalBus();
+    this.bus = config.natsUrl() == null ? new LocalBus() : new NatsBus(config.natsUrl(), serverId);
     this.relay =
         new Relay(
             new Relay.Config(

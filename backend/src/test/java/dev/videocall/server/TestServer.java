@@ -12,13 +12,18 @@ final class TestServer {
   }
 
   static VideocallServer start(int maxPacketBytes, Duration heartbeatTimeout) {
+    return start(maxPacketBytes, heartbeatTimeout, null);
+  }
+
+  /** An instance on NATS ({@code natsUrl}), or in-process when it is null. */
+  static VideocallServer start(int maxPacketBytes, Duration heartbeatTimeout, String natsUrl) {
     ServerConfig d = ServerConfig.defaults();
     return VideocallServer.start(
         new ServerConfig(
             "127.0.0.1",
             0,
             0,
-            null,
+            natsUrl,
             maxPacketBytes,
             d.outboxBytes(),
             heartbeatTimeout,
