@@ -150,4 +150,41 @@ class NatsIntegrationTest {
             HttpResponse.BodyHandlers.ofString())
         .body();
   }
+
+  @Test
+  void instancesOnDifferentNodesOfANatsClusterShareAMeeting() throws Exception {
+    int clusterA = NatsProcess.freeClusterPort();
+    int clusterB = NatsProcess.freeClusterPort();
+    try (NatsProcess nodeA = new NatsProcess(clusterA, clusterB);
+        NatsProcess nodeB = new NatsProcess(clusterB, clusterA);
+        VideocallServer one = TestServer.start(1 << 20, Duration.ofSeconds(30), nodeA.url());
+        VideocallServer two = TestServer.start(1 << 20, Duration.ofSeconds(30), nodeB.url());
+        Peer alice = Peer.join(TestServer.url(one), "alice", "m1");
+        Peer bob = Peer.join(TestServer.url(two), "bob", "m1")) {
+      // routes form and bob's instance's interest reaches node A within moments: retry until then
+      long start = System.nanoTime();
+      PacketWrapper first = null;
+      while (first == null && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
+        alice.client.send(frame("probe"));
+        try {
+          first =
+              bob.await(
+                  "a frame across the cluster",
+                  w -> isMedia(w, MediaType.VIDEO),
+                  Duration.ofMillis(200));
+        } catch (AssertionError notYet) {
+          // keep probing
+        }
+      }
+      assertTrue(first != null, "no frame crossed the NATS cluster within 10 s");
+      assertEquals("alice", first.getUserId());
+      bob.client.send(frame("back"));
+      PacketWrapper back =
+          alice.await(
+              "bob's frame across the cluster",
+              w -> isMedia(w, MediaType.VIDEO) && media(w).getData().toStringUtf8().equals("back"));
+      assertEquals("bob", back.getUserId());
+      assertTrue(nodeA.varz("routes") >= 1 && nodeB.varz("routes") >= 1, "the nodes are routed");
+    }
+  }
 }

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,12 +19,29 @@ import java.util.regex.Pattern;
 final class NatsProcess implements AutoCloseable {
   final int port;
   final int monitorPort;
+  final int clusterPort;
+  private final int[] routes;
   private Process process;
 
+  /** A single server. */
   NatsProcess() throws IOException {
-    port = freePort();
-    monitorPort = freePort();
+    this(0, new int[0]);
+  }
+
+  /**
+   * A cluster node listening for routes on {@code clusterPort} (0: not clustered) and routing to
+   * the nodes on {@code routes}.
+   */
+  NatsProcess(int clusterPort, int... routes) throws IOException {
+    this.port = freePort();
+    this.monitorPort = freePort();
+    this.clusterPort = clusterPort;
+    this.routes = routes.clone();
     start();
+  }
+
+  static int freeClusterPort() throws IOException {
+    return freePort();
   }
 
   String url() {
@@ -30,16 +49,30 @@ final class NatsProcess implements AutoCloseable {
   }
 
   void start() throws IOException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "nats-server",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-m",
+                String.valueOf(monitorPort)));
+    if (clusterPort > 0) {
+      cmd.addAll(
+          List.of("--cluster_name", "videocall", "--cluster", "nats://127.0.0.1:" + clusterPort));
+      StringBuilder r = new StringBuilder();
+      for (int route : routes) {
+        r.append(r.length() == 0 ? "" : ",").append("nats://127.0.0.1:").append(route);
+      }
+      if (r.length() > 0) {
+        cmd.addAll(List.of("--routes", r.toString()));
+      }
+    }
     try {
       process =
-          new ProcessBuilder(
-                  "nats-server",
-                  "-a",
-                  "127.0.0.1",
-                  "-p",
-                  String.valueOf(port),
-                  "-m",
-                  String.valueOf(monitorPort))
+          new ProcessBuilder(cmd)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/nats-server.log")))
               .start();
