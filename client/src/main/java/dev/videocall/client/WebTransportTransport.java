@@ -10,6 +10,7 @@ import dev.videocall.webtransport.Capsules;
 import dev.videocall.webtransport.DatagramReader;
 import dev.videocall.webtransport.InboundPackets;
 import dev.videocall.webtransport.PacketSender;
+import dev.videocall.webtransport.WebTransportQuic;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -28,7 +29,6 @@ import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
 import io.netty.handler.codec.http3.Http3DataFrame;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
-import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
@@ -46,7 +46,6 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +65,6 @@ public final class WebTransportTransport implements ClientTransport {
   private static final EventLoopGroup GROUP =
       new MultiThreadIoEventLoopGroup(
           1, new DefaultThreadFactory("videocall-quic", true), NioIoHandler.newFactory());
-  private static final Set<Long> WEBTRANSPORT_SETTINGS =
-      Set.of(
-          WebTransportProtocol.SETTINGS_ENABLE_WEBTRANSPORT,
-          WebTransportProtocol.SETTINGS_WEBTRANSPORT_MAX_SESSIONS,
-          WebTransportProtocol.SETTINGS_WT_MAX_SESSIONS);
 
   private final Channel udp;
   private final QuicChannel quic;
@@ -147,21 +141,10 @@ public final class WebTransportTransport implements ClientTransport {
             .applicationProtocols(Http3.supportedApplicationProtocols())
             .build();
     ChannelHandler codec =
-        Http3.newQuicClientCodecBuilder()
+        WebTransportQuic.transportParameters(Http3.newQuicClientCodecBuilder())
             .sslContext(ssl)
             .maxIdleTimeout(30, TimeUnit.SECONDS)
-            .initialMaxData(16 << 20)
-            .initialMaxStreamDataBidirectionalLocal(1 << 20)
-            .initialMaxStreamDataBidirectionalRemote(1 << 20)
-            .initialMaxStreamDataUnidirectional(4 << 20)
-            .initialMaxStreamsBidirectional(100)
-            .initialMaxStreamsUnidirectional(100_000)
-            .datagram(65_535, 65_535)
             .build();
-    Http3Settings settings =
-        new Http3Settings((key, value) -> WEBTRANSPORT_SETTINGS.contains(key))
-            .enableH3Datagram(true);
-    settings.put(WebTransportProtocol.SETTINGS_ENABLE_WEBTRANSPORT, 1L);
     Holder holder = new Holder(events);
     Channel udp;
     try {
@@ -194,9 +177,9 @@ public final class WebTransportTransport implements ClientTransport {
                                 type == WebTransportProtocol.UNI_STREAM_TYPE
                                     ? holder.inboundStream()
                                     : null,
-                            new DefaultHttp3SettingsFrame(settings),
+                            new DefaultHttp3SettingsFrame(WebTransportQuic.settings(false)),
                             true,
-                            (key, value) -> WEBTRANSPORT_SETTINGS.contains(key)));
+                            WebTransportQuic.validator()));
               }
             })
         .remoteAddress(remote)

@@ -1,7 +1,7 @@
 package dev.videocall.server.webtransport;
 
 import dev.videocall.server.core.Relay;
-import dev.videocall.types.webtransport.WebTransportProtocol;
+import dev.videocall.webtransport.WebTransportQuic;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,7 +12,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
-import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -21,7 +20,6 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class WebTransportServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebTransportServer.class);
   private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofDays(2);
-
-  private static final Set<Long> WEBTRANSPORT_SETTINGS =
-      Set.of(
-          WebTransportProtocol.SETTINGS_ENABLE_WEBTRANSPORT,
-          WebTransportProtocol.SETTINGS_WEBTRANSPORT_MAX_SESSIONS,
-          WebTransportProtocol.SETTINGS_WT_MAX_SESSIONS);
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -62,26 +54,12 @@ public final class WebTransportServer implements AutoCloseable {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     WebTransportServer[] self = new WebTransportServer[1];
     QuicSslContext sni = QuicSslContextBuilder.buildForServerWithSni(name -> self[0].ssl);
-    Http3Settings settings =
-        new Http3Settings((key, value) -> WEBTRANSPORT_SETTINGS.contains(key))
-            .enableConnectProtocol(true)
-            .enableH3Datagram(true);
-    settings.put(WebTransportProtocol.SETTINGS_ENABLE_WEBTRANSPORT, 1L);
-    settings.put(WebTransportProtocol.SETTINGS_WEBTRANSPORT_MAX_SESSIONS, 16L);
-    settings.put(WebTransportProtocol.SETTINGS_WT_MAX_SESSIONS, 16L);
     var codec =
-        Http3.newQuicServerCodecBuilder()
+        WebTransportQuic.transportParameters(Http3.newQuicServerCodecBuilder())
             .sslContext(sni)
             .maxIdleTimeout(
                 Math.max(30_000, 3 * relay.config().heartbeatTimeout().toMillis()),
                 TimeUnit.MILLISECONDS)
-            .initialMaxData(16 << 20)
-            .initialMaxStreamDataBidirectionalLocal(1 << 20)
-            .initialMaxStreamDataBidirectionalRemote(1 << 20)
-            .initialMaxStreamDataUnidirectional(4 << 20)
-            .initialMaxStreamsBidirectional(100)
-            .initialMaxStreamsUnidirectional(100_000)
-            .datagram(65_535, 65_535)
             .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
             .handler(
                 new ChannelInitializer<QuicChannel>() {
@@ -104,9 +82,9 @@ public final class WebTransportServer implements AutoCloseable {
                                 },
                                 null,
                                 connection::uniStream,
-                                new DefaultHttp3SettingsFrame(settings),
+                                new DefaultHttp3SettingsFrame(WebTransportQuic.settings(true)),
                                 true,
-                                (key, value) -> WEBTRANSPORT_SETTINGS.contains(key)));
+                                WebTransportQuic.validator()));
                   }
                 })
             .build();
