@@ -93,12 +93,12 @@ public final class VideocallClient implements AutoCloseable {
   }
 
   public CompletableFuture<Void> send(PacketWrapper packet) {
-    return sendRaw(packet.toByteArray());
+    return transport.send(ByteBuffer.wrap(packet.toByteArray()), packet.getMediaKind());
   }
 
   /** Sends bytes as they are; for tools and tests that need to send what a client should not. */
   public CompletableFuture<Void> sendRaw(byte[] bytes) {
-    return transport.send(ByteBuffer.wrap(bytes));
+    return transport.send(ByteBuffer.wrap(bytes), null);
   }
 
   /** What heartbeats report from now on. */

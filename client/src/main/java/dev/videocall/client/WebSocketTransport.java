@@ -1,5 +1,6 @@
 package dev.videocall.client;
 
+import dev.videocall.proto.PacketWrapper.MediaKind;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +41,7 @@ public final class WebSocketTransport implements ClientTransport {
   }
 
   @Override
-  public synchronized CompletableFuture<Void> send(ByteBuffer packet) {
+  public synchronized CompletableFuture<Void> send(ByteBuffer packet, MediaKind kind) {
     // the JDK allows one outstanding send; chain them
     CompletableFuture<Void> next =
         lastSend

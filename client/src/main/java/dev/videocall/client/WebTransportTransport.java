@@ -228,7 +228,7 @@ public final class WebTransportTransport implements ClientTransport {
   }
 
   @Override
-  public CompletableFuture<Void> send(ByteBuffer packet) {
+  public CompletableFuture<Void> send(ByteBuffer packet, MediaKind kind) {
     byte[] bytes = new byte[packet.remaining()];
     packet.get(bytes);
     CompletableFuture<Void> sent = new CompletableFuture<>();
@@ -238,7 +238,7 @@ public final class WebTransportTransport implements ClientTransport {
     }
     sender.send(
         bytes,
-        kindOf(bytes),
+        kindOf(kind, bytes),
         error -> {
           if (error == null) {
             sent.complete(null);
@@ -249,13 +249,18 @@ public final class WebTransportTransport implements ClientTransport {
     return sent;
   }
 
-  /** Bytes that do not parse go on the control stream: the server will judge them. */
-  private static PacketSender.Kind kindOf(byte[] bytes) {
-    MediaKind kind;
-    try {
-      kind = PacketWrapper.parseFrom(bytes).getMediaKind();
-    } catch (InvalidProtocolBufferException e) {
-      return PacketSender.Kind.CONTROL;
+  /**
+   * The mapping's kind: from the caller's hint, else from the bytes; bytes that do not parse go on
+   * the control stream, where the server judges them.
+   */
+  private static PacketSender.Kind kindOf(MediaKind hint, byte[] bytes) {
+    MediaKind kind = hint;
+    if (kind == null) {
+      try {
+        kind = PacketWrapper.parseFrom(bytes).getMediaKind();
+      } catch (InvalidProtocolBufferException e) {
+        return PacketSender.Kind.CONTROL;
+      }
     }
     switch (kind) {
       case AUDIO:

@@ -41,7 +41,7 @@ public final class Ingress {
   public static Decision classify(Session from, byte[] data, int offset, int length) {
     PacketWrapper wrapper;
     try {
-      wrapper = PacketWrapper.parseFrom(ByteString.copyFrom(data, offset, length));
+      wrapper = PacketWrapper.parser().parseFrom(data, offset, length);
     } catch (InvalidProtocolBufferException e) {
       return new Reject(
           dev.videocall.types.CloseCodes.UNPARSEABLE, "packet is not a PacketWrapper");
