@@ -31,13 +31,24 @@ public final class VideocallServer implements AutoCloseable {
     byte[] idBytes = new byte[4];
     new SecureRandom().nextBytes(idBytes);
     String serverId = HexFormat.of().formatHex(idBytes);
-    this.bus = config.natsUrl() == null ? new LocalBus() : new NatsBus(config.natsUrl(), serverId);
+    Counters counters = new Counters();
+    this.bus =
+        config.natsUrl() == null
+            ? new LocalBus()
+            : new NatsBus(config.natsUrl(), serverId, counters);
     this.relay =
         new Relay(
             new Relay.Config(
                 config.maxPacketBytes(), config.outboxBytes(), config.heartbeatTimeout(), serverId),
             bus,
-            new Counters());
+            counters);
+    if (relay.maxPacketBytes() < config.maxPacketBytes()) {
+      log.warn(
+          "packets are limited to {} bytes, not {}: NATS max_payload is lower (raise it in"
+              + " nats-server's configuration)",
+          relay.maxPacketBytes(),
+          config.maxPacketBytes());
+    }
     this.webTransport =
         WebTransportServer.start(
             config.bind(),

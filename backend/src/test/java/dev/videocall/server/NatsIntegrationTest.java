@@ -7,9 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videocall.client.VideocallClient;
 import dev.videocall.proto.MediaPacket.MediaType;
+import dev.videocall.proto.MeetingPacket;
 import dev.videocall.proto.MeetingPacket.MeetingEventType;
 import dev.videocall.proto.PacketWrapper;
 import dev.videocall.proto.VideoCodec;
+import dev.videocall.server.core.Counters.Name;
+import dev.videocall.server.core.Presence;
+import dev.videocall.testkit.NatsProcess;
+import dev.videocall.testkit.Ports;
+import dev.videocall.testkit.ServerProcess;
+import dev.videocall.types.CloseCodes;
 import dev.videocall.types.Packets;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Meetings spanning two server instances on a real nats-server. */
@@ -52,8 +60,8 @@ class NatsIntegrationTest {
       // presence crosses instances: b0 hears of a participant who joined on instance one later
       remote.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, "a4");
       Thread.sleep(300); // let join announcements finish before counting
-      long inBefore = nats.varz("in_msgs");
-      long outBefore = nats.varz("out_msgs");
+      // presence heartbeats share the connection: they are counted by the servers and taken out
+      long[] before = quietReading(nats, one, two);
       int frames = 100;
       for (int i = 0; i < frames; i++) {
         sender.client.send(frame("f" + i));
@@ -67,8 +75,11 @@ class NatsIntegrationTest {
       }
       other.expectNone(
           "another meeting's media", x -> isMedia(x, MediaType.VIDEO), Duration.ofMillis(300));
-      long in = nats.varz("in_msgs") - inBefore;
-      long out = nats.varz("out_msgs") - outBefore;
+      long[] after = quietReading(nats, one, two);
+      long presence = after[2] - before[2];
+      // each presence message goes to the one other instance
+      long in = after[0] - before[0] - presence;
+      long out = after[1] - before[1] - presence;
       String report =
           String.format(
               "NATS messages for %d packets relayed to 9 participants on 2 instances: in %d, out %d"
@@ -143,6 +154,131 @@ class NatsIntegrationTest {
     }
   }
 
+  /**
+   * NATS's in_msgs and out_msgs and the servers' presence messages, read with no presence message
+   * sent during the reading and everything sent before it already counted by NATS.
+   */
+  private static long[] quietReading(NatsProcess nats, VideocallServer... servers)
+      throws Exception {
+    while (true) {
+      long presence = presencePublished(servers);
+      Thread.sleep(50);
+      long in = nats.varz("in_msgs");
+      long out = nats.varz("out_msgs");
+      if (presencePublished(servers) == presence) {
+        return new long[] {in, out, presence};
+      }
+    }
+  }
+
+  private static long presencePublished(VideocallServer... servers) {
+    long n = 0;
+    for (VideocallServer s : servers) {
+      n += s.relay().counters().get(Name.PRESENCE_PUBLISHED);
+    }
+    return n;
+  }
+
+  @Test
+  void aNewcomerSeesParticipantsOfOtherInstancesAndTheirDeparture() throws Exception {
+    try (NatsProcess nats = new NatsProcess();
+        VideocallServer one = TestServer.start(1 << 20, Duration.ofSeconds(30), nats.url());
+        VideocallServer two = TestServer.start(1 << 20, Duration.ofSeconds(30), nats.url());
+        Peer alice =
+            Peer.join(
+                VideocallClient.to(TestServer.url(one))
+                    .user("alice")
+                    .meeting("m1")
+                    .displayName("Alice A."));
+        Peer bob = Peer.join(TestServer.url(two), "bob", "m1");
+        Peer carol = Peer.join(TestServer.url(two), "carol", "m1")) {
+      alice.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, "bob");
+      alice.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, "carol");
+      PacketWrapper started =
+          carol.await(
+              "MEETING_STARTED",
+              w ->
+                  w.getPacketType() == PacketWrapper.PacketType.MEETING
+                      && Peer.meeting(w).getEventType() == MeetingEventType.MEETING_STARTED);
+      MeetingPacket list = Peer.meeting(started);
+      assertEquals(
+          List.of("alice", "bob"),
+          list.getParticipantsList().stream().map(p -> p.getUserId()).sorted().toList(),
+          "the list includes alice, who is on the other instance");
+      assertEquals(
+          "Alice A.",
+          list.getParticipantsList().stream()
+              .filter(p -> p.getUserId().equals("alice"))
+              .findFirst()
+              .orElseThrow()
+              .getDisplayName());
+      assertEquals(3, list.getParticipantCount());
+      carol.close();
+      MeetingPacket left = alice.awaitMeeting(MeetingEventType.PARTICIPANT_LEFT, "carol");
+      assertEquals(2, left.getParticipantCount());
+      bob.awaitMeeting(MeetingEventType.PARTICIPANT_LEFT, "carol");
+    }
+  }
+
+  @Test
+  void participantsOfACrashedInstanceAreAnnouncedAsLeftWithin15Seconds() throws Exception {
+    try (NatsProcess nats = new NatsProcess();
+        VideocallServer survivor = TestServer.start(1 << 20, Duration.ofSeconds(30), nats.url());
+        ServerProcess doomed = ServerProcess.fromClassPath("doomed", "--nats-url", nats.url());
+        Peer alice = Peer.join(TestServer.url(survivor), "alice", "m1");
+        Peer bob = Peer.join(doomed.url(), "bob", "m1")) {
+      alice.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, "bob");
+      doomed.kill(); // SIGKILL: no goodbye reaches NATS
+      long killed = System.nanoTime();
+      MeetingPacket left =
+          Peer.meeting(
+              alice.await(
+                  "bob's departure",
+                  w ->
+                      w.getPacketType() == PacketWrapper.PacketType.MEETING
+                          && Peer.meeting(w).getEventType() == MeetingEventType.PARTICIPANT_LEFT
+                          && Peer.meeting(w).getTargetUserId().equals("bob"),
+                  Duration.ofSeconds(20)));
+      long afterMs = (System.nanoTime() - killed) / 1_000_000;
+      String report =
+          "participants of a killed instance announced as left "
+              + afterMs
+              + " ms after the kill (presence expiry "
+              + Presence.EXPIRY.toMillis()
+              + " ms)\n";
+      System.out.print(report);
+      Files.writeString(Path.of("target", "nats-dead-instance.txt"), report);
+      assertTrue(afterMs <= 15_000, report);
+      assertTrue(left.getMessage().contains("unreachable"), left.getMessage());
+      assertEquals(1, left.getParticipantCount());
+    }
+  }
+
+  @Test
+  void packetsOverNatsMaxPayloadAreRefusedAtTheEdgeWithAClearReason() throws Exception {
+    int natsMax = 64 * 1024;
+    try (NatsProcess nats = NatsProcess.withMaxPayload(natsMax);
+        VideocallServer one = TestServer.start(1 << 20, Duration.ofSeconds(30), nats.url());
+        VideocallServer two = TestServer.start(1 << 20, Duration.ofSeconds(30), nats.url());
+        Peer alice = Peer.join(TestServer.url(one), "alice", "m1");
+        Peer bob = Peer.join(TestServer.url(two), "bob", "m1");
+        Peer big = Peer.join(TestServer.url(one), "big", "m1")) {
+      int advertised = big.client.assignment().getMaxPacketBytes();
+      assertTrue(advertised < natsMax, "SESSION_ASSIGNED tells the client: " + advertised);
+      bob.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, "big");
+      big.client.sendRaw(new byte[natsMax + 10]);
+      VideocallClient.Closed closed = big.client.closed().orTimeout(5, TimeUnit.SECONDS).join();
+      assertEquals(CloseCodes.TOO_BIG, closed.code());
+      assertTrue(closed.reason().contains("NATS max_payload"), closed.reason());
+      // a frame just under the limit still crosses instances, and nobody else was disturbed
+      byte[] payload = new byte[advertised - 200];
+      alice.client.send(Packets.media(Packets.videoFrame(payload, true, 1, 0, VideoCodec.VP8)));
+      PacketWrapper got = bob.await("a large frame across NATS", w -> isMedia(w, MediaType.VIDEO));
+      assertEquals(payload.length, media(got).getData().size());
+      assertEquals(1, one.relay().counters().get(Name.CLOSED_TOO_BIG));
+    }
+  }
+
   private static String health(VideocallServer server) throws Exception {
     return HttpClient.newHttpClient()
         .send(
@@ -153,8 +289,8 @@ class NatsIntegrationTest {
 
   @Test
   void instancesOnDifferentNodesOfANatsClusterShareAMeeting() throws Exception {
-    int clusterA = NatsProcess.freeClusterPort();
-    int clusterB = NatsProcess.freeClusterPort();
+    int clusterA = Ports.free();
+    int clusterB = Ports.free();
     try (NatsProcess nodeA = new NatsProcess(clusterA, clusterB);
         NatsProcess nodeB = new NatsProcess(clusterB, clusterA);
         VideocallServer one = TestServer.start(1 << 20, Duration.ofSeconds(30), nodeA.url());

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import dev.videocall.testkit.ServerProcess;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static dev.videocall.e2e.Participant.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.videocall.testkit.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import dev.videocall.client.VideocallClient;
 import dev.videocall.proto.MediaPacket;
 import dev.videocall.proto.PacketWrapper;
 import dev.videocall.proto.VideoCodec;
+import dev.videocall.testkit.ServerProcess;
 import dev.videocall.types.Packets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

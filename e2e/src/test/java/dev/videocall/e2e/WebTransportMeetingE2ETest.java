@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Route;
+import dev.videocall.testkit.Ports;
+import dev.videocall.testkit.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +82,7 @@ class WebTransportMeetingE2ETest {
   @Test
   void withTheWebTransportPortUnreachableThePageFallsBackWithinThreeSeconds() throws Exception {
     scenario = "wt-fallback";
-    int deadPort = ServerProcess.freePort(); // nothing listens there on UDP
+    int deadPort = Ports.free(); // nothing listens there on UDP
     Participant alice = participant("alice");
     alice.page.route(
         "**/api/webtransport",

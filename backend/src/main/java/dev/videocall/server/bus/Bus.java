@@ -14,6 +14,20 @@ public interface Bus extends AutoCloseable {
   /** Publishes to all subscribers of the packet's meeting. */
   void publish(Packet packet);
 
+  /**
+   * Sends a presence message (see {@code Presence}) to every other instance; a single instance has
+   * nobody to tell.
+   */
+  default void publishPresence(byte[] message) {}
+
+  /** Receives the presence messages of every other instance. */
+  default void onPresence(Consumer<byte[]> listener) {}
+
+  /** The largest packet the bus can carry to other instances. */
+  default int maxPacketBytes() {
+    return Integer.MAX_VALUE;
+  }
+
   /** A short state for health checks, e.g. "in-process" or "connected". */
   String state();
 

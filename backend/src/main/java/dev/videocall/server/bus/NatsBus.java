@@ -1,5 +1,7 @@
 package dev.videocall.server.bus;
 
+import dev.videocall.server.core.Counters;
+import dev.videocall.server.core.Counters.Name;
 import dev.videocall.server.core.Packet;
 import dev.videocall.types.Subjects;
 import io.nats.client.Connection;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +34,22 @@ public final class NatsBus implements Bus {
   private static final String TARGET = "vc-target";
   private static final String PRIORITY = "vc-priority";
   private static final String STREAM = "vc-stream";
+  private static final String PRESENCE_SUBJECT = "videocall.presence";
+
+  /** NATS's max_payload covers headers too; ours take well under this. */
+  private static final int HEADER_ALLOWANCE = 1024;
+
+  private static final long DEFAULT_MAX_PAYLOAD = 1 << 20;
 
   private final LocalBus local = new LocalBus();
   private final Connection nats;
   private final Dispatcher dispatcher;
   private final Map<String, Integer> localSubscribers = new HashMap<>();
+  private final Counters counters;
 
   /** Connects to {@code urls} (comma-separated), in the background if NATS is not up yet. */
-  public NatsBus(String urls, String instanceName) {
+  public NatsBus(String urls, String instanceName, Counters counters) {
+    this.counters = counters;
     Options options =
         new Options.Builder()
             .servers(urls.split(","))
@@ -89,7 +100,13 @@ public final class NatsBus implements Bus {
   public void publish(Packet p) {
     local.publish(p);
     if (nats.getStatus() != Connection.Status.CONNECTED) {
-      return; // other instances are unreachable; local delivery went ahead
+      counters.inc(Name.BUS_NOT_SENT_WHILE_DOWN); // local delivery went ahead
+      return;
+    }
+    if (p.size() > maxPacketBytes()) {
+      // the relay refuses such packets at the edge; this guards packets the server made itself
+      counters.inc(Name.BUS_NOT_SENT_TOO_BIG);
+      return;
     }
     Headers headers = new Headers();
     headers.put(SESSION, Long.toString(p.senderSessionId()));
@@ -100,10 +117,32 @@ public final class NatsBus implements Bus {
     nats.publish(Subjects.publish(p.meetingId(), p.senderUserId()), headers, p.bytes());
   }
 
+  @Override
+  public void publishPresence(byte[] message) {
+    if (nats.getStatus() == Connection.Status.CONNECTED) {
+      nats.publish(PRESENCE_SUBJECT, message);
+      counters.inc(Name.PRESENCE_PUBLISHED);
+    }
+  }
+
+  @Override
+  public void onPresence(Consumer<byte[]> listener) {
+    dispatcher.subscribe(PRESENCE_SUBJECT, msg -> listener.accept(msg.getData()));
+  }
+
+  /** The server's max_payload (nats-server's default until connected) less room for headers. */
+  @Override
+  public int maxPacketBytes() {
+    long max = nats.getMaxPayload();
+    return (int)
+        Math.min(Integer.MAX_VALUE, (max > 0 ? max : DEFAULT_MAX_PAYLOAD) - HEADER_ALLOWANCE);
+  }
+
   private void fromNats(String meetingId, Message msg) {
     Headers h = msg.getHeaders();
     if (h == null) {
-      return; // not published by a videocall server
+      counters.inc(Name.BUS_MALFORMED); // not published by a videocall server
+      return;
     }
     try {
       local.publish(
@@ -116,6 +155,7 @@ public final class NatsBus implements Bus {
               Packet.Stream.valueOf(h.getFirst(STREAM)),
               msg.getData()));
     } catch (RuntimeException e) {
+      counters.inc(Name.BUS_MALFORMED);
       log.warn("ignoring a malformed message on {}: {}", msg.getSubject(), e.toString());
     }
   }
@@ -132,6 +172,15 @@ public final class NatsBus implements Bus {
 
   @Override
   public void close() {
+    try {
+      if (nats.getStatus() == Connection.Status.CONNECTED) {
+        nats.flush(Duration.ofSeconds(1)); // the leaving participants' announcements
+      }
+    } catch (TimeoutException e) {
+      log.warn("nats: announcements not flushed before closing");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       nats.close();
     } catch (InterruptedException e) {

@@ -34,7 +34,17 @@ public final class Counters {
         "videocall_closed_too_slow_total", "Sessions closed because their queue overflowed"),
     CLOSED_REPLACED(
         "videocall_closed_replaced_total", "Sessions closed because the same user joined again"),
-    SESSIONS_OPENED("videocall_sessions_opened_total", "Sessions accepted");
+    SESSIONS_OPENED("videocall_sessions_opened_total", "Sessions accepted"),
+    BUS_NOT_SENT_WHILE_DOWN(
+        "videocall_bus_not_sent_while_down_total",
+        "Packets not sent to other instances because the bus was unreachable"),
+    BUS_NOT_SENT_TOO_BIG(
+        "videocall_bus_not_sent_too_big_total",
+        "Packets not sent to other instances because they exceed the bus's payload limit"),
+    BUS_MALFORMED(
+        "videocall_bus_malformed_total", "Messages from other instances that did not parse"),
+    PRESENCE_PUBLISHED(
+        "videocall_presence_published_total", "Presence messages sent to other instances");
 
     final String metric;
     final String help;

@@ -44,6 +44,7 @@ public final class Relay implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Room> rooms = new HashMap<>();
   private final ScheduledExecutorService timer;
+  private final Presence presence;
 
   public Relay(Config config, Bus bus, Counters counters) {
     this.config = config;
@@ -58,6 +59,25 @@ public final class Relay implements AutoCloseable {
             });
     long periodMs = Math.max(50, Math.min(1000, config.heartbeatTimeout().toMillis() / 4));
     timer.scheduleAtFixedRate(this::closeSilentSessions, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    this.presence =
+        new Presence(
+            bus,
+            config.serverId(),
+            new Presence.Listener() {
+              @Override
+              public void joined(Member m) {
+                announceRemote(m, MeetingEventType.PARTICIPANT_JOINED, "");
+              }
+
+              @Override
+              public void left(Member m, String reason) {
+                announceRemote(m, MeetingEventType.PARTICIPANT_LEFT, reason);
+              }
+            },
+            counters);
+    long presenceMs = Presence.INTERVAL.toMillis();
+    timer.scheduleAtFixedRate(
+        this::tickPresence, presenceMs / 4, presenceMs, TimeUnit.MILLISECONDS);
   }
 
   public Config config() {
@@ -66,6 +86,11 @@ public final class Relay implements AutoCloseable {
 
   public Counters counters() {
     return counters;
+  }
+
+  /** The configured limit, lowered to what the bus can carry between instances. */
+  public int maxPacketBytes() {
+    return Math.min(config.maxPacketBytes(), bus.maxPacketBytes());
   }
 
   /**
@@ -100,12 +125,10 @@ public final class Relay implements AutoCloseable {
       replaced.link().close(CloseCodes.REPLACED, "replaced by a newer session of the same user");
       leave(replaced, "replaced by a newer session");
     }
+    Member member = member(session);
+    presence.localJoined(member);
     log.info("joined {} ({} in meeting)", session, participantCount(meetingId));
-    bus.publish(
-        serverPacket(
-            session,
-            PacketType.MEETING,
-            event(MeetingEventType.PARTICIPANT_JOINED, session, "").toByteString()));
+    deliverLocally(member, MeetingEventType.PARTICIPANT_JOINED, "");
     return session;
   }
 
@@ -116,12 +139,17 @@ public final class Relay implements AutoCloseable {
     }
     from.touch();
     counters.inc(Name.PACKETS_RECEIVED);
-    if (length > config.maxPacketBytes()) {
+    int max = maxPacketBytes();
+    if (length > max) {
       reject(
           from,
           Name.CLOSED_TOO_BIG,
           CloseCodes.TOO_BIG,
-          "packet of " + length + " bytes exceeds the limit of " + config.maxPacketBytes());
+          "packet of "
+              + length
+              + " bytes exceeds the limit of "
+              + max
+              + (max < config.maxPacketBytes() ? " (NATS max_payload)" : ""));
       return;
     }
     Ingress.Decision d = Ingress.classify(from, data, offset, length);
@@ -179,11 +207,9 @@ public final class Relay implements AutoCloseable {
       }
     }
     log.info("left {}: {} ({} remain)", s, reason, remaining);
-    bus.publish(
-        serverPacket(
-            s,
-            PacketType.MEETING,
-            event(MeetingEventType.PARTICIPANT_LEFT, s, reason).toByteString()));
+    Member member = member(s);
+    presence.localLeft(member, reason);
+    deliverLocally(member, MeetingEventType.PARTICIPANT_LEFT, reason);
   }
 
   /** Sessions connected to this instance. */
@@ -216,6 +242,42 @@ public final class Relay implements AutoCloseable {
 
   // ---- internals ----
 
+  private static Member member(Session s) {
+    return new Member(s.meetingId(), s.id(), s.userId(), s.displayName());
+  }
+
+  /**
+   * Tells this instance's participants of a meeting about a change; other instances learn it
+   * through {@link Presence} and tell their own.
+   */
+  private void deliverLocally(Member about, MeetingEventType type, String reason) {
+    Room room;
+    synchronized (this) {
+      room = rooms.get(about.meetingId());
+    }
+    if (room != null) {
+      room.deliver(
+          serverPacket(about, PacketType.MEETING, event(type, about, reason).toByteString()));
+    }
+  }
+
+  private void announceRemote(Member about, MeetingEventType type, String reason) {
+    log.info(
+        "{} {} on another instance{}",
+        type == MeetingEventType.PARTICIPANT_JOINED ? "joined" : "left",
+        about,
+        reason.isEmpty() ? "" : ": " + reason);
+    deliverLocally(about, type, reason);
+  }
+
+  private void tickPresence() {
+    try {
+      presence.tick();
+    } catch (RuntimeException e) {
+      log.warn("presence tick failed", e);
+    }
+  }
+
   private Session[] allSessions() {
     return rooms.values().stream()
         .flatMap(r -> Arrays.stream(r.sessions()))
@@ -225,8 +287,8 @@ public final class Relay implements AutoCloseable {
   private void reject(Session s, Name counter, int code, String reason) {
     counters.inc(counter);
     log.info("closing {}: {}", s, reason);
+    leave(s, reason); // first: a transport seeing the close then knows the relay counted it
     s.link().close(code, reason);
-    leave(s, reason);
   }
 
   private void closeSilentSessions() {
@@ -303,9 +365,13 @@ public final class Relay implements AutoCloseable {
     return id;
   }
 
-  private synchronized int participantCount(String meetingId) {
-    Room r = rooms.get(meetingId);
-    return r == null ? 0 : r.sessions().length;
+  /** Everyone in the meeting, on every instance. */
+  private int participantCount(String meetingId) {
+    Room r;
+    synchronized (this) {
+      r = rooms.get(meetingId);
+    }
+    return (r == null ? 0 : r.sessions().length) + presence.remoteCount(meetingId);
   }
 
   private com.google.protobuf.ByteString assigned(Session s) {
@@ -314,7 +380,7 @@ public final class Relay implements AutoCloseable {
         .setUserId(s.userId())
         .setMeetingId(s.meetingId())
         .setHeartbeatTimeoutMs((int) config.heartbeatTimeout().toMillis())
-        .setMaxPacketBytes(config.maxPacketBytes())
+        .setMaxPacketBytes(maxPacketBytes())
         .setServerId(config.serverId())
         .build()
         .toByteString();
@@ -330,40 +396,57 @@ public final class Relay implements AutoCloseable {
             .setCreatorId(room.creatorId());
     for (Session s : room.sessions()) {
       if (s != replaced) {
-        b.addParticipants(
-            Participant.newBuilder()
-                .setUserId(s.userId())
-                .setSessionId(s.id())
-                .setDisplayName(s.displayName()));
+        b.addParticipants(participant(member(s)));
       }
+    }
+    for (Member m : presence.remoteMembers(room.meetingId())) {
+      b.addParticipants(participant(m));
     }
     return b.setParticipantCount(b.getParticipantsCount() + 1L).build().toByteString();
   }
 
-  private MeetingPacket event(MeetingEventType type, Session about, String message) {
+  private static Participant.Builder participant(Member m) {
+    return Participant.newBuilder()
+        .setUserId(m.userId())
+        .setSessionId(m.sessionId())
+        .setDisplayName(m.displayName());
+  }
+
+  private MeetingPacket event(MeetingEventType type, Member about, String message) {
     return MeetingPacket.newBuilder()
         .setEventType(type)
         .setRoomId(about.meetingId())
         .setTargetUserId(about.userId())
-        .setTargetSessionId(about.id())
+        .setTargetSessionId(about.sessionId())
         .setDisplayName(about.displayName())
         .setMessage(message)
         .setParticipantCount(participantCount(about.meetingId()))
         .build();
   }
 
-  /** A server-authored packet about {@code about}, never delivered back to it by fan-out. */
   private static Packet serverPacket(
       Session about, PacketType type, com.google.protobuf.ByteString data) {
+    return serverPacket(member(about), type, data);
+  }
+
+  /** A server-authored packet about {@code about}, never delivered back to it by fan-out. */
+  private static Packet serverPacket(
+      Member about, PacketType type, com.google.protobuf.ByteString data) {
     byte[] bytes =
         PacketWrapper.newBuilder()
             .setPacketType(type)
             .setUserId(about.userId())
-            .setSessionId(about.id())
+            .setSessionId(about.sessionId())
             .setData(data)
             .build()
             .toByteArray();
     return new Packet(
-        about.meetingId(), about.userId(), about.id(), 0, Priority.CONTROL, Stream.NONE, bytes);
+        about.meetingId(),
+        about.userId(),
+        about.sessionId(),
+        0,
+        Priority.CONTROL,
+        Stream.NONE,
+        bytes);
   }
 }

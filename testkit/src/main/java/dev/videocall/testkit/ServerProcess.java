@@ -1,8 +1,7 @@
-package dev.videocall.e2e;
+package dev.videocall.testkit;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,29 +11,46 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged server jar, started as a separate process on a free port. */
-final class ServerProcess implements AutoCloseable {
+/** A videocall server in its own process on a free port, so it can also be killed outright. */
+public final class ServerProcess implements AutoCloseable {
+  private static final String MAIN = "dev.videocall.server.Main";
+
   private final Process process;
-  final int httpPort;
+  public final int httpPort;
 
   private ServerProcess(Process process, int httpPort) {
     this.process = process;
     this.httpPort = httpPort;
   }
 
-  static ServerProcess start(String name, String... extraArgs) throws IOException {
+  /**
+   * The packaged jar ({@code videocall.server.jar} system property, else the backend's target),
+   * logging to {@code target/NAME-server.log}.
+   */
+  public static ServerProcess start(String name, String... extraArgs) throws IOException {
     String jar =
         System.getProperty("videocall.server.jar", "../backend/target/videocall-server.jar");
     if (!new File(jar).isFile()) {
       throw new IllegalStateException("server jar not built: " + jar + " (run ./mvnw verify)");
     }
-    int port = freePort();
+    return launch(name, List.of("-jar", jar), extraArgs);
+  }
+
+  /**
+   * The server's main class from this JVM's own class path (for tests that run before packaging).
+   */
+  public static ServerProcess fromClassPath(String name, String... extraArgs) throws IOException {
+    return launch(name, List.of("-cp", System.getProperty("java.class.path"), MAIN), extraArgs);
+  }
+
+  private static ServerProcess launch(String name, List<String> what, String... extraArgs)
+      throws IOException {
+    int port = Ports.free();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(what);
     cmd.addAll(
         List.of(
-            "-jar",
-            jar,
             "--bind",
             "127.0.0.1",
             "--http-port",
@@ -50,15 +66,33 @@ final class ServerProcess implements AutoCloseable {
     return server;
   }
 
+  /** The base URL for API clients. */
+  public URI url() {
+    return URI.create("http://127.0.0.1:" + httpPort);
+  }
+
   /** The page URL a person would open; "localhost" keeps the page a secure context. */
-  String meetingUrl(String user, String meeting) {
+  public String meetingUrl(String user, String meeting) {
     return "http://localhost:" + httpPort + "/meeting/" + user + "/" + meeting;
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Ends the process with SIGKILL: no goodbye to anyone, as in a crash. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** {@code /healthz}'s body. */
+  public String health() throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url() + "/healthz")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private void awaitHealthy() {
@@ -71,8 +105,7 @@ final class ServerProcess implements AutoCloseable {
       try {
         HttpResponse<Void> r =
             http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/healthz"))
-                    .build(),
+                HttpRequest.newBuilder(URI.create(url() + "/healthz")).build(),
                 HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
@@ -83,12 +116,7 @@ final class ServerProcess implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      Ports.sleep(100);
     }
     throw new IllegalStateException("server not healthy within 30 s");
   }

@@ -1,54 +1,66 @@
-package dev.videocall.server;
+package dev.videocall.testkit;
 
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A real nats-server from PATH on free loopback ports, restartable on the same port. */
-final class NatsProcess implements AutoCloseable {
-  final int port;
-  final int monitorPort;
-  final int clusterPort;
+/**
+ * A real nats-server from PATH on free loopback ports, restartable on the same port. Fails with a
+ * clear message, never a skip, when nats-server is not installed.
+ */
+public final class NatsProcess implements AutoCloseable {
+  public final int port;
+  public final int monitorPort;
+  private final int clusterPort;
   private final int[] routes;
+  private final long maxPayload;
   private Process process;
 
-  /** A single server. */
-  NatsProcess() throws IOException {
-    this(0, new int[0]);
+  /** A single server with default limits. */
+  public NatsProcess() throws IOException {
+    this(0, 0, new int[0]);
   }
 
   /**
-   * A cluster node listening for routes on {@code clusterPort} (0: not clustered) and routing to
-   * the nodes on {@code routes}.
+   * A cluster node listening for routes on {@code clusterPort} and routing to the nodes on {@code
+   * routes}.
    */
-  NatsProcess(int clusterPort, int... routes) throws IOException {
-    this.port = freePort();
-    this.monitorPort = freePort();
+  public NatsProcess(int clusterPort, int... routes) throws IOException {
+    this(0, clusterPort, routes);
+  }
+
+  private NatsProcess(long maxPayload, int clusterPort, int... routes) throws IOException {
+    this.port = Ports.free();
+    this.monitorPort = Ports.free();
+    this.maxPayload = maxPayload;
     this.clusterPort = clusterPort;
     this.routes = routes.clone();
     start();
   }
 
-  static int freeClusterPort() throws IOException {
-    return freePort();
+  /** A single server whose max_payload is {@code bytes} (nats-server's default is 1 MB). */
+  public static NatsProcess withMaxPayload(long bytes) throws IOException {
+    return new NatsProcess(bytes, 0);
   }
 
-  String url() {
+  public String url() {
     return "nats://127.0.0.1:" + port;
   }
 
-  void start() throws IOException {
+  public void start() throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -59,6 +71,12 @@ final class NatsProcess implements AutoCloseable {
                 String.valueOf(port),
                 "-m",
                 String.valueOf(monitorPort)));
+    if (maxPayload > 0) {
+      Path conf = Files.createTempFile("nats-", ".conf");
+      conf.toFile().deleteOnExit();
+      Files.writeString(conf, "max_payload: " + maxPayload + "\n", StandardCharsets.UTF_8);
+      cmd.addAll(List.of("-c", conf.toString()));
+    }
     if (clusterPort > 0) {
       cmd.addAll(
           List.of("--cluster_name", "videocall", "--cluster", "nats://127.0.0.1:" + clusterPort));
@@ -70,11 +88,13 @@ final class NatsProcess implements AutoCloseable {
         cmd.addAll(List.of("--routes", r.toString()));
       }
     }
+    File log = new File("target/nats-server.log");
+    log.getParentFile().mkdirs();
     try {
       process =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/nats-server.log")))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
               .start();
     } catch (IOException e) {
       throw new IllegalStateException(
@@ -82,23 +102,27 @@ final class NatsProcess implements AutoCloseable {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "nats-server exited with " + process.exitValue() + "; see " + log);
+      }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
         return;
       } catch (IOException e) {
-        sleep(50);
+        Ports.sleep(50);
       }
     }
     throw new IllegalStateException("nats-server did not start on port " + port);
   }
 
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     process.destroy();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
   /** A counter of /varz, e.g. "in_msgs". */
-  long varz(String field) throws Exception {
+  public long varz(String field) throws IOException, InterruptedException {
     String body =
         HttpClient.newHttpClient()
             .send(
@@ -113,18 +137,9 @@ final class NatsProcess implements AutoCloseable {
     return Long.parseLong(m.group(1));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** The process id, e.g. for CPU and memory readings. */
+  public long pid() {
+    return process.pid();
   }
 
   @Override
