@@ -99,6 +99,21 @@ final class Participant implements AutoCloseable {
         (String) r.get("signature"));
   }
 
+  /** The RGB colour at a point of a peer's canvas, given as fractions of its width and height. */
+  int[] pixelAt(String peer, double fx, double fy) {
+    @SuppressWarnings("unchecked")
+    java.util.List<Number> rgb =
+        (java.util.List<Number>)
+            page.evaluate(
+                "a => { const c = document.querySelector(a[0]);"
+                    + " if (!c || !c.width) return [-1, -1, -1];"
+                    + " const d = c.getContext('2d').getImageData("
+                    + "  Math.floor(a[1] * c.width), Math.floor(a[2] * c.height), 1, 1).data;"
+                    + " return [d[0], d[1], d[2]]; }",
+                java.util.List.of("[data-peer-id=\"" + peer + "\"] canvas", fx, fy));
+    return new int[] {rgb.get(0).intValue(), rgb.get(1).intValue(), rgb.get(2).intValue()};
+  }
+
   record CanvasStats(double mean, double std, int width, String signature) {
     boolean looksLikeAPicture() {
       return width > 0 && std > 5 && mean > 5 && mean < 250;

@@ -1,0 +1,285 @@
+package dev.videocall.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.videocall.client.VideocallClient;
+import dev.videocall.proto.MediaPacket;
+import dev.videocall.proto.MediaPacket.MediaType;
+import dev.videocall.proto.PacketWrapper;
+import dev.videocall.proto.VideoCodec;
+import dev.videocall.types.Packets;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Synthetic participants: publishers send video frames of realistic sizes (a keyframe every 2 s,
+ * five times a delta frame) stamped with their send time; everyone receives everything. Measures
+ * delivered against expected frames and end-to-end latency (sender and receivers share this
+ * machine's clock).
+ */
+public final class Bot {
+  /** What to run. */
+  public record Config(
+      URI server,
+      String meeting,
+      int publishers,
+      int viewers,
+      int bitrateKbps,
+      int fps,
+      Duration duration,
+      String transport) {}
+
+  /** What was measured. */
+  public record Result(
+      Config config,
+      long framesSent,
+      long expected,
+      long delivered,
+      double p50Ms,
+      double p95Ms,
+      double p99Ms,
+      double maxMs,
+      double seconds,
+      long bytesDelivered,
+      int sessionsClosed) {
+    public double loss() {
+      return expected == 0 ? 0 : Math.max(0, expected - delivered) / (double) expected;
+    }
+
+    public double deliveredMbitPerSecond() {
+      return bytesDelivered * 8 / seconds / 1e6;
+    }
+
+    public String json() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "{\"meeting\":\"%s\",\"publishers\":%d,\"viewers\":%d,\"bitrate_kbps\":%d,\"fps\":%d,"
+              + "\"transport\":\"%s\",\"seconds\":%.1f,\"frames_sent\":%d,\"expected\":%d,"
+              + "\"delivered\":%d,\"loss\":%.6f,\"latency_ms\":{\"p50\":%.2f,\"p95\":%.2f,"
+              + "\"p99\":%.2f,\"max\":%.2f},\"delivered_mbit_per_s\":%.1f,\"sessions_closed\":%d}",
+          config.meeting(),
+          config.publishers(),
+          config.viewers(),
+          config.bitrateKbps(),
+          config.fps(),
+          config.transport(),
+          seconds,
+          framesSent,
+          expected,
+          delivered,
+          loss(),
+          p50Ms,
+          p95Ms,
+          p99Ms,
+          maxMs,
+          deliveredMbitPerSecond(),
+          sessionsClosed);
+    }
+
+    public String table() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "publishers %d, viewers %d, %d kbit/s at %d fps, %.0f s over %s%n"
+              + "frames delivered %d of %d expected (loss %.4f%%), %.1f Mbit/s delivered%n"
+              + "latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f; sessions closed early: %d%n",
+          config.publishers(),
+          config.viewers(),
+          config.bitrateKbps(),
+          config.fps(),
+          seconds,
+          config.transport(),
+          delivered,
+          expected,
+          loss() * 100,
+          deliveredMbitPerSecond(),
+          p50Ms,
+          p95Ms,
+          p99Ms,
+          maxMs,
+          sessionsClosed);
+    }
+  }
+
+  private final Config config;
+  private final LatencyHistogram latency = new LatencyHistogram();
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong closedEarly = new AtomicLong();
+  private volatile boolean running = true;
+
+  public Bot(Config config) {
+    this.config = config;
+  }
+
+  /** Joins everyone, publishes for the configured duration, and reports. */
+  public Result run(Consumer<String> progress) throws InterruptedException {
+    List<VideocallClient> viewers = joinAll("viewer", config.viewers());
+    List<VideocallClient> publishers = joinAll("publisher", config.publishers());
+    ScheduledExecutorService pacer =
+        Executors.newScheduledThreadPool(
+            Math.min(4, Math.max(1, config.publishers())),
+            r -> {
+              Thread t = new Thread(r, "bot-publisher");
+              t.setDaemon(true);
+              return t;
+            });
+    List<ScheduledFuture<?>> tasks = new ArrayList<>();
+    long start = System.nanoTime();
+    long periodUs = 1_000_000L / config.fps();
+    for (int i = 0; i < publishers.size(); i++) {
+      Publisher p = new Publisher(publishers.get(i), i);
+      tasks.add(
+          pacer.scheduleAtFixedRate(
+              p::sendOne, i * periodUs / publishers.size(), periodUs, TimeUnit.MICROSECONDS));
+    }
+    long end = start + config.duration().toNanos();
+    while (System.nanoTime() < end) {
+      Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
+      progress.accept(
+          String.format(
+              java.util.Locale.ROOT,
+              "%3ds sent %d delivered %d/%d p50 %.1f ms p99 %.1f ms closed %d",
+              elapsed,
+              sent.get(),
+              delivered.get(),
+              expected(),
+              latency.quantileMs(0.5),
+              latency.quantileMs(0.99),
+              closedEarly.get()));
+    }
+    tasks.forEach(t -> t.cancel(false));
+    pacer.shutdown();
+    pacer.awaitTermination(5, TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    // let frames in flight arrive
+    long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (delivered.get() < expected() && System.nanoTime() < drainUntil) {
+      Thread.sleep(20);
+    }
+    running = false;
+    Result r =
+        new Result(
+            config,
+            sent.get(),
+            expected(),
+            delivered.get(),
+            latency.quantileMs(0.5),
+            latency.quantileMs(0.95),
+            latency.quantileMs(0.99),
+            latency.maxMs(),
+            seconds,
+            bytes.get(),
+            (int) closedEarly.get());
+    viewers.forEach(VideocallClient::close);
+    publishers.forEach(VideocallClient::close);
+    return r;
+  }
+
+  /** Every frame goes to every other participant. */
+  private long expected() {
+    return sent.get() * (config.viewers() + config.publishers() - 1L);
+  }
+
+  private List<VideocallClient> joinAll(String role, int count) throws InterruptedException {
+    List<CompletableFuture<VideocallClient>> pending = new ArrayList<>();
+    Semaphore concurrent = new Semaphore(32);
+    ExecutorService joiner = Executors.newFixedThreadPool(4);
+    try {
+      for (int i = 0; i < count; i++) {
+        String user = role + "-" + i;
+        concurrent.acquire();
+        CompletableFuture<VideocallClient> c =
+            VideocallClient.to(config.server())
+                .user(user)
+                .meeting(config.meeting())
+                .transport(config.transport())
+                .heartbeats(Duration.ofSeconds(2))
+                .onPacket(this::received)
+                .onClose(
+                    (code, reason) -> {
+                      if (running) {
+                        closedEarly.incrementAndGet();
+                      }
+                    })
+                .connect()
+                .orTimeout(30, TimeUnit.SECONDS)
+                .whenCompleteAsync((x, e) -> concurrent.release(), joiner);
+        pending.add(c);
+      }
+      List<VideocallClient> out = new ArrayList<>();
+      for (CompletableFuture<VideocallClient> c : pending) {
+        out.add(c.join());
+      }
+      return out;
+    } finally {
+      joiner.shutdown();
+    }
+  }
+
+  private void received(PacketWrapper w) {
+    if (w.getPacketType() != PacketWrapper.PacketType.MEDIA
+        || w.getMediaKind() != PacketWrapper.MediaKind.VIDEO) {
+      return;
+    }
+    try {
+      MediaPacket m = MediaPacket.parseFrom(w.getData());
+      if (m.getMediaType() != MediaType.VIDEO || m.getSendTimeUs() == 0) {
+        return;
+      }
+      latency.record(Packets.nowMicros() - m.getSendTimeUs());
+      delivered.incrementAndGet();
+      bytes.addAndGet(w.getSerializedSize());
+    } catch (InvalidProtocolBufferException e) {
+      // counted as not delivered
+    }
+  }
+
+  /** One publisher's frame schedule and sizes. */
+  private final class Publisher {
+    private final VideocallClient client;
+    private final byte[] noise;
+    private final int deltaBytes;
+    private final int keyBytes;
+    private final int keyEvery;
+    private long sequence;
+
+    Publisher(VideocallClient client, int index) {
+      this.client = client;
+      this.keyEvery = config.fps() * 2;
+      int average = (int) (config.bitrateKbps() * 1000L / 8 / config.fps());
+      // a keyframe is five deltas; the average stays at the requested bitrate
+      this.deltaBytes = Math.max(16, average * keyEvery / (keyEvery + 4));
+      this.keyBytes = deltaBytes * 5;
+      this.noise = new byte[keyBytes];
+      new Random(index).nextBytes(noise);
+    }
+
+    void sendOne() {
+      try {
+        boolean key = sequence % keyEvery == 0;
+        byte[] frame = java.util.Arrays.copyOf(noise, key ? keyBytes : deltaBytes);
+        client.send(
+            Packets.media(
+                Packets.videoFrame(
+                    frame, key, sequence, sequence * 1_000_000L / config.fps(), VideoCodec.VP8)));
+        sequence++;
+        sent.incrementAndGet();
+      } catch (RuntimeException e) {
+        // a closed session: counted by closedEarly, its frames are simply not sent
+      }
+    }
+  }
+}

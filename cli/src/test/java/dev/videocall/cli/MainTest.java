@@ -1,0 +1,93 @@
+package dev.videocall.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Clear errors and exit codes for what a person can get wrong. */
+class MainTest {
+  private record Outcome(int exit, String err) {}
+
+  private static Outcome run(String... args) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      return new Outcome(Main.run(args), buf.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(old);
+    }
+  }
+
+  @Test
+  void anInvalidMeetingIdIsAUsageError() {
+    Outcome o = run("stream", "--user-id", "u", "--meeting-id", "no/slash", "--test-pattern");
+    assertEquals(2, o.exit());
+    assertTrue(o.err().contains("meeting id must match"), o.err());
+  }
+
+  @Test
+  void anUnreachableServerSaysSo() {
+    Outcome o =
+        run(
+            "stream",
+            "--user-id",
+            "u",
+            "--meeting-id",
+            "m",
+            "--test-pattern",
+            "--server",
+            "http://127.0.0.1:1",
+            "--transport",
+            "websocket");
+    assertEquals(1, o.exit());
+    assertTrue(o.err().contains("server unreachable"), o.err());
+  }
+
+  @Test
+  void anUnknownCameraListsWhatThereIs() {
+    Outcome o = run("stream", "--user-id", "u", "--meeting-id", "m", "--video-device-index", "57");
+    assertEquals(1, o.exit());
+    assertTrue(o.err().contains("no camera 57"), o.err());
+  }
+
+  @Test
+  void badResolutionsAndFormatsAreRefusedWithTheChoices() {
+    Outcome res =
+        run(
+            "stream",
+            "--user-id",
+            "u",
+            "--meeting-id",
+            "m",
+            "--test-pattern",
+            "--resolution",
+            "big");
+    assertEquals(2, res.exit());
+    assertTrue(res.err().contains("1280x720"), res.err());
+    Outcome fmt =
+        run(
+            "stream",
+            "--user-id",
+            "u",
+            "--meeting-id",
+            "m",
+            "--video-device-index",
+            "0",
+            "--frame-format",
+            "RGB");
+    assertEquals(2, fmt.exit());
+    assertTrue(fmt.err().contains("NV12, YUYV or MJPEG"), fmt.err());
+  }
+
+  @Test
+  void needsExactlyOneVideoSource() {
+    assertEquals(2, run("stream", "--user-id", "u", "--meeting-id", "m").exit());
+    assertEquals(2, run("bot").exit());
+    assertEquals(2, run("frobnicate").exit());
+  }
+}
