@@ -38,6 +38,7 @@ public final class Bot {
       int bitrateKbps,
       int fps,
       Duration duration,
+      Duration warmup,
       String transport) {}
 
   /** What was measured. */
@@ -119,12 +120,24 @@ public final class Bot {
   private final AtomicLong closedEarly = new AtomicLong();
   private volatile boolean running = true;
 
+  /** Frames sent before this wall-clock microsecond are warm-up: neither expected nor measured. */
+  private volatile long measureFromUs = Long.MAX_VALUE;
+
   public Bot(Config config) {
     this.config = config;
   }
 
   /** Joins everyone, publishes for the configured duration, and reports. */
   public Result run(Consumer<String> progress) throws InterruptedException {
+    return run(progress, () -> {}, () -> {});
+  }
+
+  /**
+   * As {@link #run(Consumer)}, calling {@code measuring} when the warm-up ends and {@code done}
+   * when publishing stops (e.g. to read the server's CPU time over exactly that window).
+   */
+  public Result run(Consumer<String> progress, Runnable measuring, Runnable done)
+      throws InterruptedException {
     List<VideocallClient> viewers = joinAll("viewer", config.viewers());
     List<VideocallClient> publishers = joinAll("publisher", config.publishers());
     ScheduledExecutorService pacer =
@@ -136,7 +149,9 @@ public final class Bot {
               return t;
             });
     List<ScheduledFuture<?>> tasks = new ArrayList<>();
-    long start = System.nanoTime();
+    long warmupStart = System.nanoTime();
+    measureFromUs = Packets.nowMicros() + config.warmup().toNanos() / 1000;
+    long start = warmupStart + config.warmup().toNanos();
     long periodUs = 1_000_000L / config.fps();
     for (int i = 0; i < publishers.size(); i++) {
       Publisher p = new Publisher(publishers.get(i), i);
@@ -145,9 +160,14 @@ public final class Bot {
               p::sendOne, i * periodUs / publishers.size(), periodUs, TimeUnit.MICROSECONDS));
     }
     long end = start + config.duration().toNanos();
+    boolean measuringStarted = false;
     while (System.nanoTime() < end) {
+      if (!measuringStarted && System.nanoTime() >= start) {
+        measuringStarted = true;
+        measuring.run();
+      }
       Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-      long elapsed = (System.nanoTime() - start) / 1_000_000_000L;
+      long elapsed = (System.nanoTime() - warmupStart) / 1_000_000_000L;
       progress.accept(
           String.format(
               java.util.Locale.ROOT,
@@ -161,6 +181,7 @@ public final class Bot {
               closedEarly.get()));
     }
     tasks.forEach(t -> t.cancel(false));
+    done.run();
     pacer.shutdown();
     pacer.awaitTermination(5, TimeUnit.SECONDS);
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -236,7 +257,7 @@ public final class Bot {
     }
     try {
       MediaPacket m = MediaPacket.parseFrom(w.getData());
-      if (m.getMediaType() != MediaType.VIDEO || m.getSendTimeUs() == 0) {
+      if (m.getMediaType() != MediaType.VIDEO || m.getSendTimeUs() < measureFromUs) {
         return;
       }
       latency.record(Packets.nowMicros() - m.getSendTimeUs());
@@ -247,36 +268,48 @@ public final class Bot {
     }
   }
 
+  /**
+   * Frame sizes for a bitrate: a keyframe every 2 s, five times a delta frame, averaging the
+   * requested bitrate.
+   */
+  public record FrameSizes(int deltaBytes, int keyBytes, int keyEvery) {
+    public static FrameSizes of(int bitrateKbps, int fps) {
+      int keyEvery = fps * 2;
+      int average = (int) (bitrateKbps * 1000L / 8 / fps);
+      int delta = Math.max(16, average * keyEvery / (keyEvery + 4));
+      return new FrameSizes(delta, delta * 5, keyEvery);
+    }
+
+    public int bytes(long sequence) {
+      return sequence % keyEvery == 0 ? keyBytes : deltaBytes;
+    }
+  }
+
   /** One publisher's frame schedule and sizes. */
   private final class Publisher {
     private final VideocallClient client;
     private final byte[] noise;
-    private final int deltaBytes;
-    private final int keyBytes;
-    private final int keyEvery;
+    private final FrameSizes sizes = FrameSizes.of(config.bitrateKbps(), config.fps());
     private long sequence;
 
     Publisher(VideocallClient client, int index) {
       this.client = client;
-      this.keyEvery = config.fps() * 2;
-      int average = (int) (config.bitrateKbps() * 1000L / 8 / config.fps());
-      // a keyframe is five deltas; the average stays at the requested bitrate
-      this.deltaBytes = Math.max(16, average * keyEvery / (keyEvery + 4));
-      this.keyBytes = deltaBytes * 5;
-      this.noise = new byte[keyBytes];
+      this.noise = new byte[sizes.keyBytes()];
       new Random(index).nextBytes(noise);
     }
 
     void sendOne() {
       try {
-        boolean key = sequence % keyEvery == 0;
-        byte[] frame = java.util.Arrays.copyOf(noise, key ? keyBytes : deltaBytes);
-        client.send(
-            Packets.media(
-                Packets.videoFrame(
-                    frame, key, sequence, sequence * 1_000_000L / config.fps(), VideoCodec.VP8)));
+        boolean key = sequence % sizes.keyEvery() == 0;
+        byte[] frame = java.util.Arrays.copyOf(noise, sizes.bytes(sequence));
+        MediaPacket m =
+            Packets.videoFrame(
+                frame, key, sequence, sequence * 1_000_000L / config.fps(), VideoCodec.VP8);
+        client.send(Packets.media(m));
         sequence++;
-        sent.incrementAndGet();
+        if (m.getSendTimeUs() >= measureFromUs) {
+          sent.incrementAndGet();
+        }
       } catch (RuntimeException e) {
         // a closed session: counted by closedEarly, its frames are simply not sent
       }

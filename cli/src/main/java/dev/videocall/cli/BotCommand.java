@@ -11,11 +11,12 @@ final class BotCommand {
   static final String USAGE =
       """
       videocall-cli bot --meeting-id M [--publishers 5] [--viewers 100] [--bitrate-kbps 500]
-          [--fps 30] [--duration 60s] [--server http://localhost:8080]
+          [--fps 30] [--duration 60s] [--warmup 2s] [--server http://localhost:8080]
           [--transport websocket|webtransport] [--json]
         Publishers send frames of realistic sizes (a keyframe every 2 s, five times a delta) with
         send times; everyone receives everything. Reports delivered/expected frames, loss,
-        latency p50/p95/p99/max and throughput; a progress line while it runs.""";
+        latency p50/p95/p99/max and throughput over --duration, after --warmup (JIT, joins);
+        a progress line while it runs.""";
 
   int run(List<String> argv) throws InterruptedException {
     Args a =
@@ -28,6 +29,7 @@ final class BotCommand {
                 "bitrate-kbps",
                 "fps",
                 "duration",
+                "warmup",
                 "server",
                 "transport"),
             Set.of("json"));
@@ -44,6 +46,7 @@ final class BotCommand {
             a.integer("bitrate-kbps", 500, 10, 50_000),
             a.integer("fps", 30, 1, 120),
             a.duration("duration", java.time.Duration.ofSeconds(60)),
+            a.duration("warmup", java.time.Duration.ofSeconds(2)),
             transport);
     boolean json = a.has("json");
     Bot.Result r;
