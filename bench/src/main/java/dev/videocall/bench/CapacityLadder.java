@@ -21,7 +21,21 @@ final class CapacityLadder {
     int best = 0;
     try (ServerProcess server = ServerProcess.start("bench-ladder")) {
       ProcessStats stats = new ProcessStats(server.pid());
+      System.err.println("warming the server up (not reported) ...");
+      new Bot(
+              new Bot.Config(
+                  server.url(),
+                  "ladder-warmup",
+                  5,
+                  50,
+                  500,
+                  30,
+                  Duration.ofSeconds(5),
+                  Duration.ofSeconds(1),
+                  transport))
+          .run(line -> {});
       for (int viewers : steps) {
+        Thread.sleep(2000); // let the previous step's sessions wind down
         double[] cpu = new double[2];
         long[] wall = new long[2];
         Bot.Result r =

@@ -25,6 +25,10 @@ final class NatsFanout {
     double mbitPerSecond() {
       return bytes * 8 / seconds / 1e6;
     }
+
+    double framesPerSecond() {
+      return delivered / seconds;
+    }
   }
 
   private NatsFanout() {}
@@ -42,7 +46,8 @@ final class NatsFanout {
     AtomicLong delivered = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     AtomicLong sent = new AtomicLong();
-    long measureFromUs = Packets.nowMicros() + warmup.toNanos() / 1000 + 2_000_000;
+    // set once everyone is connected: frames before it are warm-up
+    AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
     List<Connection> connections = new ArrayList<>();
     Options.Builder options = new Options.Builder().server(url).maxReconnects(0);
     try {
@@ -53,7 +58,7 @@ final class NatsFanout {
                 msg -> {
                   byte[] d = msg.getData();
                   long at = ByteBuffer.wrap(d).getLong();
-                  if (at >= measureFromUs) {
+                  if (at >= measureFrom.get()) {
                     latency.record(Packets.nowMicros() - at);
                     delivered.incrementAndGet();
                     bytes.addAndGet(d.length);
@@ -74,6 +79,8 @@ final class NatsFanout {
       ScheduledExecutorService pacer = Executors.newScheduledThreadPool(Math.min(4, publishers));
       long periodUs = 1_000_000L / fps;
       long start = System.nanoTime();
+      long measureFromUs = Packets.nowMicros() + warmup.toNanos() / 1000 + 2_000_000;
+      measureFrom.set(measureFromUs);
       for (int i = 0; i < publishers; i++) {
         Connection c = pubs.get(i);
         String subject = "bench.m.p" + i;

@@ -29,6 +29,12 @@ public final class ConnectFailed extends RuntimeException {
           status,
           cause);
     }
+    if (cause instanceof io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException h
+        && h.response() != null) {
+      int status = h.response().status().code();
+      return new ConnectFailed(
+          "server refused " + endpoint + ": HTTP " + h.response().status(), status, cause);
+    }
     return new ConnectFailed("cannot reach " + endpoint + ": " + cause, 0, cause);
   }
 }

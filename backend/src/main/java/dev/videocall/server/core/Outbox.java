@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One receiver's outbound queue, bounded in bytes, with one write in flight on its link.
+ * One receiver's outbound queue, bounded in bytes, with few writes in flight on its link.
  *
  * <p>Under pressure it sheds video delta frames first, newest first, so that what stays queued is
  * still decodable. Once a stream's delta chain is broken, its further deltas are useless, so they
@@ -46,7 +46,8 @@ public final class Outbox {
 
   private final ArrayDeque<Packet> queue = new ArrayDeque<>();
   private long queuedBytes;
-  private boolean writing;
+  private int writesInFlight;
+  private final int maxWritesInFlight;
   private boolean closed;
   private long dropped;
 
@@ -61,6 +62,7 @@ public final class Outbox {
     this.maxBytes = maxBytes;
     this.counters = counters;
     this.listener = listener;
+    this.maxWritesInFlight = Math.max(1, link.maxWritesInFlight());
   }
 
   /** Queues a packet for this receiver, or drops it by the policy above. Never blocks. */
@@ -218,13 +220,13 @@ public final class Outbox {
         Packet next;
         List<StreamKey> due;
         synchronized (this) {
-          if (closed || writing) {
+          if (closed || writesInFlight >= maxWritesInFlight) {
             break;
           }
           next = queue.pollFirst();
           if (next != null) {
             queuedBytes -= next.size();
-            writing = true;
+            writesInFlight++;
           }
           due = dueKeyframeRequests();
         }
@@ -245,7 +247,7 @@ public final class Outbox {
 
   private void onWritten() {
     synchronized (this) {
-      writing = false;
+      writesInFlight--;
     }
     drain();
   }

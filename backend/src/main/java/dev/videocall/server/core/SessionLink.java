@@ -4,11 +4,19 @@ package dev.videocall.server.core;
 public interface SessionLink {
   /**
    * Sends one whole packet without blocking; the link may choose how by the packet's priority
-   * (WebTransport: stream or datagram). The core keeps at most one write in flight per link and
-   * calls this again only after {@code done} ran; {@code done} may run on any thread, also before
-   * this method returns.
+   * (WebTransport: stream or datagram). The core keeps at most {@link #maxWritesInFlight()} writes
+   * in flight per link; {@code done} may run on any thread, also before this method returns.
    */
   void write(Packet packet, Runnable done);
+
+  /**
+   * How many writes the link accepts before the first completes. More than one lets a transport
+   * gather a backlog into fewer socket writes; the rest of the backlog stays in the core's queue,
+   * where the drop policy can still act on it.
+   */
+  default int maxWritesInFlight() {
+    return 1;
+  }
 
   /** Closes the connection with a code from {@code CloseCodes} and a short readable reason. */
   void close(int code, String reason);

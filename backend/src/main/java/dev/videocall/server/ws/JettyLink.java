@@ -37,6 +37,12 @@ final class JettyLink implements SessionLink {
             });
   }
 
+  /** Jetty's frame flusher gathers queued frames into one socket write. */
+  @Override
+  public int maxWritesInFlight() {
+    return 8;
+  }
+
   @Override
   public void close(int code, String reason) {
     session.close(code, truncate(reason));
