@@ -75,6 +75,18 @@ public final class Counters {
     return values.get(name).sum();
   }
 
+  /** The non-zero counters, for logs and test failure messages. */
+  public String snapshot() {
+    StringBuilder out = new StringBuilder();
+    for (Name n : Name.values()) {
+      long v = get(n);
+      if (v != 0) {
+        out.append(out.length() == 0 ? "" : ", ").append(n.metric).append('=').append(v);
+      }
+    }
+    return out.toString();
+  }
+
   /** Prometheus text exposition of every counter. */
   public void renderPrometheus(StringBuilder out) {
     for (Name n : Name.values()) {
