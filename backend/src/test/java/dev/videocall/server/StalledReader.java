@@ -65,6 +65,86 @@ final class StalledReader implements AutoCloseable {
     t.start();
   }
 
+  /** What a resumed reader parsed: whole binary messages, pongs, and the close frame. */
+  static final class Received {
+    final java.util.List<byte[]> binary = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final AtomicLong pongs = new AtomicLong();
+    volatile int closeCode = -1;
+    volatile String closeReason = "";
+    volatile String malformed;
+    volatile boolean ended;
+  }
+
+  /**
+   * Starts reading and parsing every server frame, pausing after each binary one to read slowly;
+   * anything that is not a well-formed unmasked binary, pong or close frame is recorded as
+   * malformed and ends the parse.
+   */
+  Received resumeParsing(long pauseMillisPerFrame) {
+    Received r = new Received();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                java.io.DataInputStream in =
+                    new java.io.DataInputStream(
+                        new java.io.BufferedInputStream(socket.getInputStream()));
+                while (true) {
+                  int b0 = in.readUnsignedByte();
+                  int b1 = in.readUnsignedByte();
+                  long len = b1 & 0x7f;
+                  if (len == 126) {
+                    len = in.readUnsignedShort();
+                  } else if (len == 127) {
+                    len = in.readLong();
+                  }
+                  int opcode = b0 & 0x0f;
+                  if ((b0 & 0x80) == 0 || (b1 & 0x80) != 0 || len > (16 << 20)) {
+                    r.malformed = "frame head " + b0 + " " + b1 + " length " + len;
+                    return;
+                  }
+                  byte[] payload = new byte[(int) len];
+                  in.readFully(payload);
+                  bytesRead.addAndGet(payload.length);
+                  if (opcode == 0x2) {
+                    r.binary.add(payload);
+                    if (pauseMillisPerFrame > 0) {
+                      Thread.sleep(pauseMillisPerFrame);
+                    }
+                  } else if (opcode == 0xA) {
+                    r.pongs.incrementAndGet();
+                  } else if (opcode == 0x8) {
+                    r.closeCode =
+                        len >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                    r.closeReason =
+                        len > 2
+                            ? new String(payload, 2, (int) len - 2, StandardCharsets.UTF_8)
+                            : "";
+                    return;
+                  } else {
+                    r.malformed = "unexpected opcode " + opcode + " (length " + len + ")";
+                    return;
+                  }
+                }
+              } catch (IOException | InterruptedException e) {
+                // connection ended
+              } finally {
+                r.ended = true;
+              }
+            },
+            "stalled-reader-parse");
+    t.setDaemon(true);
+    t.start();
+    return r;
+  }
+
+  /** Sends a PING, which the server answers with a PONG queued behind whatever it is writing. */
+  synchronized void ping() throws IOException {
+    out.write(
+        new byte[] {(byte) 0x89, (byte) 0x84, 1, 2, 3, 4, 'p' ^ 1, 'i' ^ 2, 'n' ^ 3, 'g' ^ 4});
+    out.flush();
+  }
+
   private synchronized void heartbeat() {
     try {
       writeMaskedBinary(Packets.heartbeat(false, false).toByteArray());

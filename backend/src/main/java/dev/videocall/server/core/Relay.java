@@ -19,9 +19,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +48,24 @@ public final class Relay implements AutoCloseable {
   private final Map<String, Room> rooms = new HashMap<>();
   private final ScheduledExecutorService timer;
   private final Presence presence;
+  private final Executor writer;
+  private final ExecutorService ownedWriter;
 
+  /** A relay whose outboxes write on one thread per core. */
   public Relay(Config config, Bus bus, Counters counters) {
+    this(config, bus, counters, null);
+  }
+
+  /**
+   * A relay whose outboxes write on {@code writer} ({@code Runnable::run}: on the calling thread,
+   * for unit tests); null: its own thread per core.
+   */
+  public Relay(Config config, Bus bus, Counters counters, Executor writer) {
     this.config = config;
     this.bus = bus;
     this.counters = counters;
+    this.ownedWriter = writer == null ? newWriterPool() : null;
+    this.writer = writer == null ? ownedWriter : writer;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -238,6 +254,9 @@ public final class Relay implements AutoCloseable {
       s.link().close(CloseCodes.SERVER_SHUTDOWN, "server shutting down");
       leave(s, "server shutting down");
     }
+    if (ownedWriter != null) {
+      ownedWriter.shutdown();
+    }
   }
 
   // ---- internals ----
@@ -312,9 +331,21 @@ public final class Relay implements AutoCloseable {
     }
   }
 
+  private static ExecutorService newWriterPool() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        Runtime.getRuntime().availableProcessors(),
+        r -> {
+          Thread t = new Thread(r, "relay-writer-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   private Outbox newOutbox(Session s) {
     return new Outbox(
         s.link(),
+        writer,
         config.outboxBytes(),
         counters,
         new Outbox.Listener() {

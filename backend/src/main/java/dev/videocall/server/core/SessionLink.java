@@ -10,6 +10,20 @@ public interface SessionLink {
   void write(Packet packet, Runnable done);
 
   /**
+   * Like {@link #write}, for a packet that more packets follow at once: the link may hold it back
+   * and send it together with them in one socket write, until the next {@link #write} or {@link
+   * #flush}.
+   */
+  default void writeMore(Packet packet, Runnable done) {
+    write(packet, done);
+  }
+
+  /** Sends whatever {@link #writeMore} held back; counts as a write in flight until done. */
+  default void flush(Runnable done) {
+    done.run();
+  }
+
+  /**
    * How many writes the link accepts before the first completes. More than one lets a transport
    * gather a backlog into fewer socket writes; the rest of the backlog stays in the core's queue,
    * where the drop policy can still act on it.

@@ -36,6 +36,7 @@ public final class WebSocketEndpoint {
         factory -> {
           factory.setMaxBinaryMessageSize(c.maxPacketBytes());
           factory.setMaxTextMessageSize(4096);
+          factory.setOutputBufferSize(JettyLink.OUTPUT_BUFFER_BYTES);
           factory.setIdleTimeout(
               Duration.ofMillis(Math.max(30_000, 3 * c.heartbeatTimeout().toMillis())));
         });

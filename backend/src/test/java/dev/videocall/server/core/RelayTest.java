@@ -23,7 +23,10 @@ class RelayTest {
 
   private Relay newRelay(Duration heartbeatTimeout) {
     return new Relay(
-        new Relay.Config(1 << 20, 1 << 20, heartbeatTimeout, "test"), new LocalBus(), counters);
+        new Relay.Config(1 << 20, 1 << 20, heartbeatTimeout, "test"),
+        new LocalBus(),
+        counters,
+        Runnable::run);
   }
 
   @AfterEach
@@ -193,7 +196,10 @@ class RelayTest {
     relay.close();
     relay =
         new Relay(
-            new Relay.Config(1024, 1 << 20, Duration.ofSeconds(10), "t"), new LocalBus(), counters);
+            new Relay.Config(1024, 1 << 20, Duration.ofSeconds(10), "t"),
+            new LocalBus(),
+            counters,
+            Runnable::run);
     FakeLink link = new FakeLink();
     Session s = relay.join("big", "m1", null, link);
     byte[] big = new byte[2048];
