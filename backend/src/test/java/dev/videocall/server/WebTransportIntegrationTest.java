@@ -100,6 +100,53 @@ class WebTransportIntegrationTest {
     bob.awaitMeeting(MeetingEventType.PARTICIPANT_LEFT, "alice");
   }
 
+  /**
+   * Video goes out on a stream per group of pictures, batched: a fast stream of frames must all
+   * arrive, in order within each group (a stream must not end before its queued frames are out).
+   */
+  @Test
+  void aFastVideoStreamArrivesWholeAndInOrderWithinEachGroup() throws Exception {
+    server = TestServer.start();
+    int frames = 3000;
+    java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(32);
+    java.util.concurrent.ConcurrentLinkedQueue<Long> sequences =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    try (VideocallClient receiver =
+        VideocallClient.to(TestServer.url(server))
+            .user("rx")
+            .meeting("burst")
+            .transport("webtransport")
+            .onPacket(
+                w -> {
+                  if (isMedia(w, MediaType.VIDEO)) {
+                    sequences.add(media(w).getVideoMetadata().getSequence());
+                    window.release();
+                  }
+                })
+            .connect()
+            .get(10, TimeUnit.SECONDS)) {
+      Peer sender = join("tx", "burst", "websocket");
+      byte[] payload = new byte[10 * 1024];
+      for (int seq = 0; seq < frames; seq++) {
+        assertTrue(window.tryAcquire(10, TimeUnit.SECONDS), "stalled after " + sequences.size());
+        sender.client.send(
+            Packets.media(Packets.videoFrame(payload, seq % 30 == 0, seq, seq, VideoCodec.VP8)));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (sequences.size() < frames && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(frames, sequences.size(), "frames received");
+      long[] lastInGroup = new long[frames / 30];
+      java.util.Arrays.fill(lastInGroup, -1);
+      for (long seq : sequences) {
+        int group = (int) (seq / 30);
+        assertTrue(seq > lastInGroup[group], "frame " + seq + " out of order in its group");
+        lastInGroup[group] = seq;
+      }
+    }
+  }
+
   @Test
   void heartbeatsOverWebTransportKeepTheSessionAndSilenceEndsIt() {
     server = TestServer.start(1 << 20, Duration.ofMillis(600));

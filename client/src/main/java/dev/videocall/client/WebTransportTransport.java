@@ -62,9 +62,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class WebTransportTransport implements ClientTransport {
   private static final int MAX_PACKET_BYTES = 64 << 20;
+
+  /** Each connection has a UDP socket of its own; a load generator spreads them over the cores. */
   private static final EventLoopGroup GROUP =
       new MultiThreadIoEventLoopGroup(
-          1, new DefaultThreadFactory("videocall-quic", true), NioIoHandler.newFactory());
+          Math.max(1, Runtime.getRuntime().availableProcessors()),
+          new DefaultThreadFactory("videocall-quic", true),
+          NioIoHandler.newFactory());
 
   private final Channel udp;
   private final QuicChannel quic;
@@ -97,9 +101,14 @@ public final class WebTransportTransport implements ClientTransport {
         .thenCompose(endpoint -> connect(endpoint, user, meeting, displayName, events));
   }
 
+  /** One HTTP client for every lookup: each HttpClient owns a selector thread of its own. */
+  private static final class Discovery {
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+  }
+
   static CompletableFuture<Endpoint> discover(URI server) {
     URI api = URI.create(server.toString().replaceAll("/+$", "") + "/api/webtransport");
-    return HttpClient.newHttpClient()
+    return Discovery.HTTP
         .sendAsync(
             HttpRequest.newBuilder(api).timeout(Duration.ofSeconds(5)).build(),
             HttpResponse.BodyHandlers.ofString())

@@ -215,7 +215,7 @@ public final class Relay implements AutoCloseable {
       room.remove(s);
       remaining = room.sessions().length;
       for (Session other : room.sessions()) {
-        other.outbox().forget(s.id());
+        senderLeft(other, s.id());
       }
       if (room.isEmpty()) {
         rooms.remove(s.meetingId());
@@ -287,6 +287,20 @@ public final class Relay implements AutoCloseable {
         about,
         reason.isEmpty() ? "" : ": " + reason);
     deliverLocally(about, type, reason);
+    if (type == MeetingEventType.PARTICIPANT_LEFT) {
+      Room room;
+      synchronized (this) {
+        room = rooms.get(about.meetingId());
+      }
+      for (Session other : room == null ? new Session[0] : room.sessions()) {
+        senderLeft(other, about.sessionId());
+      }
+    }
+  }
+
+  private static void senderLeft(Session receiver, long senderSessionId) {
+    receiver.outbox().forget(senderSessionId);
+    receiver.link().senderLeft(senderSessionId);
   }
 
   private void tickPresence() {

@@ -32,6 +32,9 @@ public interface SessionLink {
     return 1;
   }
 
+  /** A sender in the meeting left: the link may release what it kept for that sender's media. */
+  default void senderLeft(long senderSessionId) {}
+
   /** Closes the connection with a code from {@code CloseCodes} and a short readable reason. */
   void close(int code, String reason);
 

@@ -9,6 +9,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** One WebTransport session as the relay core sees it; packets go out by {@link PacketSender}. */
 final class WebTransportSession implements SessionLink {
@@ -17,6 +20,7 @@ final class WebTransportSession implements SessionLink {
   private final long sessionId;
   private final PacketSender sender;
   volatile Session relaySession;
+  private List<PacketSender.Outgoing> held = new ArrayList<>(); // guarded by this
   private volatile boolean closed;
 
   WebTransportSession(QuicChannel quic, QuicStreamChannel connectStream) {
@@ -32,11 +36,70 @@ final class WebTransportSession implements SessionLink {
 
   @Override
   public void write(Packet packet, Runnable done) {
+    writeMore(packet, done);
+    flush(() -> {});
+  }
+
+  /** Held until the next write or flush, which sends the batch with one hop to the event loop. */
+  @Override
+  public void writeMore(Packet packet, Runnable done) {
     if (closed || !quic.isActive()) {
       done.run();
       return;
     }
-    sender.send(packet.bytes(), kindOf(packet), error -> done.run());
+    Consumer<Throwable> completion = error -> done.run();
+    PacketSender.Outgoing o =
+        switch (packet.priority()) {
+          case VIDEO_KEY, VIDEO_DELTA ->
+              new PacketSender.Outgoing(
+                  packet.bytes(),
+                  PacketSender.Kind.VIDEO,
+                  true,
+                  groupOf(packet),
+                  packet.priority() == Packet.Priority.VIDEO_KEY,
+                  completion);
+          default ->
+              new PacketSender.Outgoing(
+                  packet.bytes(), kindOf(packet), false, 0, false, completion);
+        };
+    synchronized (this) {
+      held.add(o);
+    }
+  }
+
+  @Override
+  public void flush(Runnable done) {
+    List<PacketSender.Outgoing> batch;
+    synchronized (this) {
+      batch = held;
+      held = new ArrayList<>();
+    }
+    if (!batch.isEmpty()) {
+      sender.sendAll(batch);
+    }
+    done.run();
+  }
+
+  /** Writes are cheap to queue on Netty; the outbox keeps the rest, where it can drop. */
+  @Override
+  public int maxWritesInFlight() {
+    return 32;
+  }
+
+  /** One group sequence per sender and stream (camera, screen). */
+  private static long groupOf(Packet packet) {
+    return groupOf(packet.senderSessionId(), packet.stream());
+  }
+
+  private static long groupOf(long senderSessionId, Packet.Stream stream) {
+    return senderSessionId * 31 + stream.ordinal();
+  }
+
+  @Override
+  public void senderLeft(long senderSessionId) {
+    for (Packet.Stream stream : Packet.Stream.values()) {
+      sender.endGroup(groupOf(senderSessionId, stream));
+    }
   }
 
   private static PacketSender.Kind kindOf(Packet packet) {

@@ -11,7 +11,9 @@ import dev.videocall.web.browser.MediaStreamTrackProcessor;
 import dev.videocall.web.browser.Page;
 import dev.videocall.web.browser.WebTransport;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.Event;
 import org.teavm.jso.dom.html.HTMLDocument;
@@ -33,6 +35,14 @@ final class MeetingApp implements PacketSink, Transport.Listener {
   private final String codec;
   private final HTMLDocument doc = HTMLDocument.current();
   private final Map<String, RemotePeer> peers = new LinkedHashMap<>();
+
+  /**
+   * Sessions announced as left. Over WebTransport their last media can arrive after the
+   * announcement (another stream); it must not bring their tile back.
+   */
+  private final Set<Long> leftSessions = new LinkedHashSet<>();
+
+  private static final int LEFT_SESSIONS_KEPT = 1024;
   private final Diagnostics diagnostics;
 
   private MediaStream stream;
@@ -285,6 +295,9 @@ final class MeetingApp implements PacketSink, Transport.Listener {
     }
     RemotePeer peer = peers.get(p.userId);
     if (peer == null || peer.sessionId != p.sessionId) {
+      if (leftSessions.contains(p.sessionId)) {
+        return; // a straggler from a session that already left
+      }
       peer = addPeer(p.userId, p.sessionId, p.userId);
     }
     peer.onMedia(m);
@@ -316,6 +329,12 @@ final class MeetingApp implements PacketSink, Transport.Listener {
   }
 
   private void removePeer(String userId, long peerSession) {
+    if (peerSession != 0) {
+      leftSessions.add(peerSession);
+      if (leftSessions.size() > LEFT_SESSIONS_KEPT) {
+        leftSessions.remove(leftSessions.iterator().next());
+      }
+    }
     RemotePeer peer = peers.get(userId);
     if (peer != null && (peerSession == 0 || peer.sessionId == peerSession)) {
       peers.remove(userId);
