@@ -58,8 +58,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * The WebTransport transport (HTTP/3 over QUIC, Netty), pinning the server's certificate by the
  * SHA-256 from /api/webtransport as browsers do. Same packet mapping as the server: control packets
  * on one long-lived stream, each video frame it sends on a stream of its own (the server sends a
- * stream per group of pictures), audio as a datagram when it
- * fits.
+ * stream per group of pictures), audio as a datagram when it fits.
  */
 public final class WebTransportTransport implements ClientTransport {
   private static final int MAX_PACKET_BYTES = 64 << 20;
