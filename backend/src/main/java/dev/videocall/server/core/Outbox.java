@@ -51,6 +51,7 @@ public final class Outbox {
   private int writesInFlight;
   private final int maxWritesInFlight;
   private boolean closed;
+  private boolean onHold;
   private long dropped;
 
   /** Streams whose delta chain is broken; value: when a keyframe was last requested, or 0. */
@@ -94,6 +95,19 @@ public final class Outbox {
     } else {
       listener.overflowed();
     }
+  }
+
+  /** Queues without writing until {@link #release}: nothing may reach the client before it. */
+  public synchronized void hold() {
+    onHold = true;
+  }
+
+  /** Starts writing what was queued while held. */
+  public void release() {
+    synchronized (this) {
+      onHold = false;
+    }
+    scheduleDrain();
   }
 
   /** Stops writing and forgets everything queued. */
@@ -242,7 +256,7 @@ public final class Outbox {
         boolean more;
         List<StreamKey> due;
         synchronized (this) {
-          if (closed || writesInFlight >= maxWritesInFlight) {
+          if (closed || onHold || writesInFlight >= maxWritesInFlight) {
             break;
           }
           next = queue.pollFirst();

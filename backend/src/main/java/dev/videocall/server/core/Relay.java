@@ -131,9 +131,13 @@ public final class Relay implements AutoCloseable {
       }
       replaced = room.findUser(userId);
       session = new Session(newSessionId(), userId, meetingId, name, link, this::newOutbox);
+      // written only once the session is in the room: a client that has its SESSION_ASSIGNED
+      // must get everything sent to the meeting from then on
+      session.outbox().hold();
       session.outbox().offer(serverPacket(session, PacketType.SESSION_ASSIGNED, assigned(session)));
       session.outbox().offer(serverPacket(session, PacketType.MEETING, started(room, replaced)));
       room.add(session);
+      session.outbox().release();
     }
     counters.inc(Name.SESSIONS_OPENED);
     if (replaced != null) {

@@ -60,6 +60,16 @@ class OutboxTest {
   }
 
   @Test
+  void aHeldOutboxQueuesInOrderAndWritesNothingUntilReleased() {
+    outbox.hold();
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 10));
+    outbox.offer(packet(SENDER_B, Priority.VIDEO_KEY, 10));
+    assertTrue(link.written.isEmpty(), "written while held");
+    outbox.release();
+    assertEquals(List.of((byte) 1, (byte) 2), writtenTags());
+  }
+
+  @Test
   void fastLinkGetsEverythingInOrder() {
     Packet a = packet(SENDER_A, Priority.CONTROL, 10);
     Packet b = packet(SENDER_A, Priority.VIDEO_KEY, 3000);
