@@ -282,8 +282,16 @@ public final class WebTransportTransport implements ClientTransport {
     }
   }
 
+  /**
+   * Sends CLOSE_WEBTRANSPORT_SESSION, then closes the connection; the close event follows that, so
+   * a process that waits for it before exiting has said goodbye.
+   */
   @Override
   public void close(int code, String reason) {
+    if (!quic.isActive()) {
+      end(code, reason);
+      return;
+    }
     quic.eventLoop()
         .execute(
             () -> {
@@ -294,9 +302,13 @@ public final class WebTransportTransport implements ClientTransport {
                             Unpooled.wrappedBuffer(Capsule.closeSession(code, reason).encode())))
                     .addListener(f -> connect.shutdownOutput());
               }
-              quic.eventLoop().schedule(() -> quic.close(), 200, TimeUnit.MILLISECONDS);
+              // a moment for the capsule to leave before CONNECTION_CLOSE discards unsent data
+              quic.eventLoop()
+                  .schedule(
+                      () -> quic.close().addListener(f -> end(code, reason)),
+                      200,
+                      TimeUnit.MILLISECONDS);
             });
-    end(code, reason);
   }
 
   @Override
