@@ -44,6 +44,14 @@ final class RemotePeer {
   private VideoDecoder video;
   private String videoCodec;
   private boolean waitingForKey = true;
+
+  /**
+   * Timestamp of the newest keyframe decoded. Over WebTransport each group of pictures comes on a
+   * stream of its own, read concurrently: the tail of the previous group can arrive after the next
+   * keyframe, and decoding it then would corrupt the picture.
+   */
+  private double lastKeyTimestamp = Double.NEGATIVE_INFINITY;
+
   private double lastKeyframeRequestMs = -1e9;
   private AudioDecoder audio;
   private boolean cameraOn = true;
@@ -99,7 +107,12 @@ final class RemotePeer {
         m.video != null && m.video.codec == MediaPacket.CODEC_VP9
             ? CameraPublisher.VP9
             : CameraPublisher.VP8;
+    if (!m.isKeyframe() && m.timestamp < lastKeyTimestamp) {
+      framesDropped++; // from a group of pictures already superseded
+      return;
+    }
     if (m.isKeyframe()) {
+      lastKeyTimestamp = m.timestamp;
       if (video == null || "closed".equals(video.getState()) || !codec.equals(videoCodec)) {
         openVideoDecoder(codec);
       }
@@ -201,6 +214,7 @@ final class RemotePeer {
       placeholder.setHidden(false);
     } else {
       waitingForKey = true; // the sender restarts with a keyframe; ask in case it was lost
+      lastKeyTimestamp = Double.NEGATIVE_INFINITY;
     }
   }
 
