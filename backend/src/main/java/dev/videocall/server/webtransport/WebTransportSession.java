@@ -69,12 +69,14 @@ final class WebTransportSession implements SessionLink {
 
   @Override
   public void flush(Runnable done) {
-    List<PacketSender.Outgoing> batch;
+    List<PacketSender.Outgoing> batch = null;
     synchronized (this) {
-      batch = held;
-      held = new ArrayList<>();
+      if (!held.isEmpty()) {
+        batch = held;
+        held = new ArrayList<>();
+      }
     }
-    if (!batch.isEmpty()) {
+    if (batch != null) {
       sender.sendAll(batch);
     }
     done.run();

@@ -39,6 +39,8 @@ final class JettyLink implements SessionLink {
   private final CoreSession core;
   private int pending; // guarded by this: writes and flushes not yet completed
   private Runnable deferredClose; // guarded by this
+  private Runnable callbackFor; // guarded by this
+  private Callback callback; // guarded by this
 
   JettyLink(Session session) {
     this.session = session;
@@ -71,7 +73,16 @@ final class JettyLink implements SessionLink {
     pending++;
   }
 
-  private Callback completion(Runnable done) {
+  /** The outbox passes the same {@code done} every time: one callback per link, not per packet. */
+  private synchronized Callback completion(Runnable done) {
+    if (done != callbackFor) {
+      callback = newCompletion(done);
+      callbackFor = done;
+    }
+    return callback;
+  }
+
+  private Callback newCompletion(Runnable done) {
     Runnable finished =
         () -> {
           Runnable close;
