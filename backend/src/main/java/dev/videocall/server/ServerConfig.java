@@ -1,49 +1,45 @@
 package dev.videocall.server;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Server settings from flags, with environment variables of the same meaning as defaults (flag
- * {@code --http-port} = variable {@code HTTP_PORT}), and embedded defaults for everything.
+ * {@code --http-port} = variable {@code HTTP_PORT}), and embedded defaults for everything. Every
+ * limit the server enforces has a flag here and a counter in {@code /metrics}.
  */
 public record ServerConfig(
     String bind,
     int httpPort,
     int webTransportPort,
     String natsUrl,
+    String natsCreds,
+    boolean natsTls,
+    String natsTlsCa,
     int maxPacketBytes,
     long outboxBytes,
     Duration heartbeatTimeout,
     String webRoot,
     String tlsCert,
-    String tlsKey) {
-
-  public static final String USAGE =
-      String.join(
-          "\n",
-          "usage: java -jar videocall-server.jar [options]",
-          "  --bind ADDR                 address to listen on (BIND, default 0.0.0.0)",
-          "  --http-port N               HTTP and WebSocket port, 0 = any free (HTTP_PORT, default"
-              + " 8080)",
-          "  --webtransport-port N       UDP port for WebTransport, 0 = any free"
-              + " (WEBTRANSPORT_PORT, default 4433)",
-          "  --tls-cert FILE --tls-key FILE  PEM certificate and key for WebTransport (TLS_CERT,"
-              + " TLS_KEY; default: self-signed, renewed)",
-          "  --nats-url URL[,URL...]     NATS servers for multi-instance meetings (NATS_URL)",
-          "  --max-packet-bytes N        largest packet a client may send (MAX_PACKET_BYTES,"
-              + " default 1048576)",
-          "  --outbox-bytes N            per-receiver outbound queue (OUTBOX_BYTES, default"
-              + " 1048576)",
-          "  --heartbeat-timeout-ms N    close sessions silent this long (HEARTBEAT_TIMEOUT_MS,"
-              + " default 10000)",
-          "  --web-root DIR              serve the page and assets from DIR, re-read on every"
-              + " request (front-end development; default: built into the jar)",
-          "  --help                      print this and exit");
+    String tlsKey,
+    int maxControlBytes,
+    int controlPacketsPerSecond,
+    int maxSessions,
+    int maxSessionsPerIp,
+    int maxSessionsPerConnection,
+    int maxStreamsPerConnection,
+    long maxBufferedBytesPerConnection,
+    Duration headerTimeout) {
 
   /** The embedded defaults: everything on one machine, no NATS, no configuration files. */
   public static ServerConfig defaults() {
-    return new Values().build();
+    return parse(new String[0], Map.of());
   }
 
   /** Thrown for anything the user typed wrong; the message says what. */
@@ -55,97 +51,236 @@ public record ServerConfig(
     }
   }
 
-  /** Returns null when {@code --help} was asked for. */
-  public static ServerConfig parse(String[] args, Map<String, String> env) {
-    Values v = new Values();
-    v.apply("--bind", env.get("BIND"));
-    v.apply("--http-port", env.get("HTTP_PORT"));
-    v.apply("--webtransport-port", env.get("WEBTRANSPORT_PORT"));
-    v.apply("--nats-url", env.get("NATS_URL"));
-    v.apply("--max-packet-bytes", env.get("MAX_PACKET_BYTES"));
-    v.apply("--outbox-bytes", env.get("OUTBOX_BYTES"));
-    v.apply("--heartbeat-timeout-ms", env.get("HEARTBEAT_TIMEOUT_MS"));
-    v.apply("--web-root", env.get("WEB_ROOT"));
-    v.apply("--tls-cert", env.get("TLS_CERT"));
-    v.apply("--tls-key", env.get("TLS_KEY"));
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      String value = null;
-      int eq = flag.indexOf('=');
-      if (eq > 0) {
-        value = flag.substring(eq + 1);
-        flag = flag.substring(0, eq);
-      }
-      if (flag.equals("--help") || flag.equals("-h")) {
-        return null;
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new InvalidConfig(flag + " needs a value");
-        }
-        value = args[++i];
-      }
-      if (!v.apply(flag, value)) {
-        throw new InvalidConfig("unknown option " + flag);
-      }
-    }
-    return v.build();
+  /** The generated usage text. */
+  public static String usage() {
+    StringWriter out = new StringWriter();
+    commandLine(Map.of()).usage(new PrintWriter(out));
+    return out.toString();
   }
 
-  private static final class Values {
-    String bind = "0.0.0.0";
-    int httpPort = 8080;
-    int webTransportPort = 4433;
-    String natsUrl;
-    int maxPacketBytes = 1 << 20;
-    long outboxBytes = 1 << 20;
-    long heartbeatTimeoutMs = 10_000;
-    String webRoot;
+  /** Returns null when {@code --help} was asked for. */
+  public static ServerConfig parse(String[] args, Map<String, String> env) {
+    CommandLine cl = commandLine(env);
+    try {
+      cl.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new InvalidConfig(e.getMessage());
+    }
+    if (cl.isUsageHelpRequested()) {
+      return null;
+    }
+    return ((Flags) cl.getCommand()).build();
+  }
+
+  /** A copy with these flags applied on top (tests and tools: a default plus a few changes). */
+  public static ServerConfig of(String... args) {
+    return parse(args, Map.of());
+  }
+
+  private static CommandLine commandLine(Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Flags());
+    cl.setDefaultValueProvider(
+        arg -> {
+          if (arg instanceof CommandLine.Model.OptionSpec o) {
+            String value = env.get(envName(o.longestName()));
+            return value == null || value.isBlank() ? null : value;
+          }
+          return null;
+        });
+    cl.setUsageHelpLongOptionsMaxWidth(36);
+    cl.setOverwrittenOptionsAllowed(true); // the last one wins, as people expect
+    return cl;
+  }
+
+  /** {@code --http-port} → {@code HTTP_PORT}. */
+  static String envName(String flag) {
+    return flag.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  @Command(
+      name = "java -jar videocall-server.jar",
+      sortOptions = false,
+      usageHelpAutoWidth = false,
+      description = {
+        "The videocall server: the meeting page, WebSocket and WebTransport sessions, and (with"
+            + " --nats-url) meetings shared by many instances.",
+        "Every option has an environment variable of the same meaning (--http-port = HTTP_PORT);"
+            + " options win.",
+        ""
+      })
+  static final class Flags {
+    @Option(
+        names = "--bind",
+        paramLabel = "ADDR",
+        defaultValue = "0.0.0.0",
+        description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(
+        names = "--http-port",
+        paramLabel = "N",
+        defaultValue = "8080",
+        description = "HTTP and WebSocket port, 0 = any free (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(
+        names = "--webtransport-port",
+        paramLabel = "N",
+        defaultValue = "4433",
+        description = "UDP port for WebTransport, 0 = any free (default: ${DEFAULT-VALUE})")
+    int webTransportPort;
+
+    @Option(
+        names = "--tls-cert",
+        paramLabel = "FILE",
+        description = "PEM certificate for WebTransport (default: self-signed, renewed)")
     String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert")
     String tlsKey;
 
-    /** False for an unknown flag; a null value (unset variable) changes nothing. */
-    boolean apply(String flag, String value) {
-      if (value == null) {
-        return true;
-      }
-      switch (flag) {
-        case "--bind":
-          bind = value;
-          return true;
-        case "--http-port":
-          httpPort = (int) number(flag, value, 0, 65535);
-          return true;
-        case "--webtransport-port":
-          webTransportPort = (int) number(flag, value, 0, 65535);
-          return true;
-        case "--nats-url":
-          natsUrl = value.isBlank() ? null : value;
-          return true;
-        case "--max-packet-bytes":
-          maxPacketBytes = (int) number(flag, value, 1024, 64 << 20);
-          return true;
-        case "--outbox-bytes":
-          outboxBytes = number(flag, value, 64 << 10, 1L << 32);
-          return true;
-        case "--tls-cert":
-          tlsCert = value;
-          return true;
-        case "--tls-key":
-          tlsKey = value;
-          return true;
-        case "--web-root":
-          webRoot = value.isBlank() ? null : value;
-          return true;
-        case "--heartbeat-timeout-ms":
-          heartbeatTimeoutMs = number(flag, value, 100, 3_600_000);
-          return true;
-        default:
-          return false;
-      }
-    }
+    @Option(
+        names = "--nats-url",
+        paramLabel = "URL[,URL]",
+        description = "NATS servers for meetings shared by several instances")
+    String natsUrl;
+
+    @Option(
+        names = "--nats-creds",
+        paramLabel = "FILE",
+        description = "NATS credentials file (user JWT and NKey seed)")
+    String natsCreds;
+
+    @Option(
+        names = "--nats-tls",
+        description = "connect to NATS over TLS, trusting the JVM's CAs (or --nats-tls-ca)")
+    boolean natsTls;
+
+    @Option(
+        names = "--nats-tls-ca",
+        paramLabel = "FILE",
+        description = "PEM CA certificate(s) NATS's certificate must chain to; implies --nats-tls")
+    String natsTlsCa;
+
+    @Option(
+        names = "--max-packet-bytes",
+        paramLabel = "N",
+        defaultValue = "1048576",
+        description = "largest packet a client may send (default: ${DEFAULT-VALUE})")
+    int maxPacketBytes;
+
+    @Option(
+        names = "--max-control-bytes",
+        paramLabel = "N",
+        defaultValue = "16384",
+        description =
+            "largest control packet (keys, diagnostics, keyframe requests); larger ones are"
+                + " dropped (default: ${DEFAULT-VALUE})")
+    int maxControlBytes;
+
+    @Option(
+        names = "--control-packets-per-second",
+        paramLabel = "N",
+        defaultValue = "50",
+        description =
+            "control packets a session may send per second, bursts of twice that; more are"
+                + " dropped (default: ${DEFAULT-VALUE})")
+    int controlPacketsPerSecond;
+
+    @Option(
+        names = "--outbox-bytes",
+        paramLabel = "N",
+        defaultValue = "1048576",
+        description = "per-receiver outbound queue (default: ${DEFAULT-VALUE})")
+    long outboxBytes;
+
+    @Option(
+        names = "--heartbeat-timeout-ms",
+        paramLabel = "N",
+        defaultValue = "10000",
+        description = "close sessions silent this long (default: ${DEFAULT-VALUE})")
+    long heartbeatTimeoutMs;
+
+    @Option(
+        names = "--max-sessions",
+        paramLabel = "N",
+        defaultValue = "10000",
+        description = "sessions on this instance at most (default: ${DEFAULT-VALUE})")
+    int maxSessions;
+
+    @Option(
+        names = "--max-sessions-per-ip",
+        paramLabel = "N",
+        defaultValue = "100",
+        description = "sessions from one client address at most (default: ${DEFAULT-VALUE})")
+    int maxSessionsPerIp;
+
+    @Option(
+        names = "--max-sessions-per-connection",
+        paramLabel = "N",
+        defaultValue = "16",
+        description = "WebTransport sessions on one QUIC connection (default: ${DEFAULT-VALUE})")
+    int maxSessionsPerConnection;
+
+    @Option(
+        names = "--max-streams-per-connection",
+        paramLabel = "N",
+        defaultValue = "100",
+        description =
+            "concurrent WebTransport streams a client may open on one connection (default:"
+                + " ${DEFAULT-VALUE})")
+    int maxStreamsPerConnection;
+
+    @Option(
+        names = "--max-buffered-bytes-per-connection",
+        paramLabel = "N",
+        defaultValue = "4194304",
+        description =
+            "bytes of unfinished packets one WebTransport connection may hold in the server;"
+                + " beyond it the connection is closed (default: ${DEFAULT-VALUE})")
+    long maxBufferedBytesPerConnection;
+
+    @Option(
+        names = "--header-timeout-ms",
+        paramLabel = "N",
+        defaultValue = "10000",
+        description =
+            "an HTTP connection must complete its request headers within this time (default:"
+                + " ${DEFAULT-VALUE})")
+    long headerTimeoutMs;
+
+    @Option(
+        names = "--web-root",
+        paramLabel = "DIR",
+        description =
+            "serve the page and assets from DIR, re-read on every request (front-end"
+                + " development; default: built into the jar)")
+    String webRoot;
+
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "print this and exit")
+    boolean help;
 
     ServerConfig build() {
+      range("--http-port", httpPort, 0, 65535);
+      range("--webtransport-port", webTransportPort, 0, 65535);
+      range("--max-packet-bytes", maxPacketBytes, 1024, 64 << 20);
+      range("--max-control-bytes", maxControlBytes, 256, maxPacketBytes);
+      range("--control-packets-per-second", controlPacketsPerSecond, 1, 100_000);
+      range("--outbox-bytes", outboxBytes, 64 << 10, 1L << 32);
+      range("--heartbeat-timeout-ms", heartbeatTimeoutMs, 100, 3_600_000);
+      range("--max-sessions", maxSessions, 1, 10_000_000);
+      range("--max-sessions-per-ip", maxSessionsPerIp, 1, 10_000_000);
+      range("--max-sessions-per-connection", maxSessionsPerConnection, 1, 16);
+      range("--max-streams-per-connection", maxStreamsPerConnection, 4, 100_000);
+      range(
+          "--max-buffered-bytes-per-connection",
+          maxBufferedBytesPerConnection,
+          maxPacketBytes,
+          1L << 32);
+      range("--header-timeout-ms", headerTimeoutMs, 100, 3_600_000);
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new InvalidConfig("--tls-cert and --tls-key go together");
       }
@@ -153,26 +288,34 @@ public record ServerConfig(
           bind,
           httpPort,
           webTransportPort,
-          natsUrl,
+          blankToNull(natsUrl),
+          blankToNull(natsCreds),
+          natsTls || natsTlsCa != null,
+          blankToNull(natsTlsCa),
           maxPacketBytes,
           outboxBytes,
           Duration.ofMillis(heartbeatTimeoutMs),
-          webRoot,
+          blankToNull(webRoot),
           tlsCert,
-          tlsKey);
+          tlsKey,
+          maxControlBytes,
+          controlPacketsPerSecond,
+          maxSessions,
+          maxSessionsPerIp,
+          maxSessionsPerConnection,
+          maxStreamsPerConnection,
+          maxBufferedBytesPerConnection,
+          Duration.ofMillis(headerTimeoutMs));
     }
 
-    static long number(String flag, String value, long min, long max) {
-      long n;
-      try {
-        n = Long.parseLong(value.trim());
-      } catch (NumberFormatException e) {
-        throw new InvalidConfig(flag + " must be a number, got '" + value + "'");
-      }
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s;
+    }
+
+    private static void range(String flag, long n, long min, long max) {
       if (n < min || n > max) {
         throw new InvalidConfig(flag + " must be between " + min + " and " + max + ", got " + n);
       }
-      return n;
     }
   }
 }

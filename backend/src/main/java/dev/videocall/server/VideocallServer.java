@@ -6,60 +6,99 @@ import dev.videocall.server.bus.NatsBus;
 import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
 import dev.videocall.server.http.HttpRoutes;
+import dev.videocall.server.http.SlowRequestReaper;
 import dev.videocall.server.webtransport.ServerCertificate;
 import dev.videocall.server.webtransport.WebTransportServer;
 import dev.videocall.server.ws.WebSocketEndpoint;
 import io.javalin.Javalin;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.HexFormat;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One server instance: HTTP + WebSocket over one relay and one bus. */
+/** One server instance: HTTP + WebSocket + WebTransport over one relay and one bus. */
 public final class VideocallServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VideocallServer.class);
 
   private final ServerConfig config;
-  private final Bus bus;
-  private final Relay relay;
-  private final Javalin http;
-  private final WebTransportServer webTransport;
+  private Bus bus;
+  private SlowRequestReaper reaper;
+  private Relay relay;
+  private Javalin http;
+  private WebTransportServer webTransport;
 
   private VideocallServer(ServerConfig config) {
     this.config = config;
+  }
+
+  /**
+   * Starts a server; {@code httpPort} 0 picks a free port (see {@link #httpPort()}). A failure to
+   * start (a port in use, a bad certificate) closes whatever was already started and throws an
+   * IllegalStateException or IllegalArgumentException whose message says what to change.
+   */
+  public static VideocallServer start(ServerConfig config) {
+    VideocallServer server = new VideocallServer(config);
+    try {
+      server.startAll();
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private void startAll() {
+    // everything that can fail on bad input first, before any port is taken
+    ServerCertificate certificate =
+        config.tlsCert() == null
+            ? null
+            : ServerCertificate.fromPem(Path.of(config.tlsCert()), Path.of(config.tlsKey()));
+    SSLContext natsTls = config.natsTls() ? natsTlsContext(config.natsTlsCa()) : null;
     byte[] idBytes = new byte[4];
     new SecureRandom().nextBytes(idBytes);
     String serverId = HexFormat.of().formatHex(idBytes);
     Counters counters = new Counters();
-    this.bus =
+    bus =
         config.natsUrl() == null
             ? new LocalBus()
-            : new NatsBus(config.natsUrl(), serverId, counters);
-    this.relay =
+            : new NatsBus(
+                new NatsBus.Settings(config.natsUrl(), config.natsCreds(), natsTls),
+                serverId,
+                counters);
+    relay =
         new Relay(
             new Relay.Config(
-                config.maxPacketBytes(), config.outboxBytes(), config.heartbeatTimeout(), serverId),
+                config.maxPacketBytes(),
+                config.outboxBytes(),
+                config.heartbeatTimeout(),
+                serverId,
+                config.maxControlBytes(),
+                config.controlPacketsPerSecond(),
+                config.maxSessions(),
+                config.maxSessionsPerIp()),
             bus,
             counters);
-    if (relay.maxPacketBytes() < config.maxPacketBytes()) {
-      log.warn(
-          "packets are limited to {} bytes, not {}: NATS max_payload is lower (raise it in"
-              + " nats-server's configuration)",
-          relay.maxPacketBytes(),
-          config.maxPacketBytes());
-    }
-    this.webTransport =
+    webTransport =
         WebTransportServer.start(
             config.bind(),
             config.webTransportPort(),
             relay,
-            config.tlsCert() == null
-                ? null
-                : ServerCertificate.fromPem(Path.of(config.tlsCert()), Path.of(config.tlsKey())));
+            certificate,
+            new WebTransportServer.Limits(
+                config.maxSessionsPerConnection(),
+                config.maxStreamsPerConnection(),
+                config.maxBufferedBytesPerConnection()));
     WebSocketEndpoint webSocket = new WebSocketEndpoint(relay);
     HttpRoutes routes = new HttpRoutes(relay, bus, config.webRoot(), webTransport, config.bind());
-    this.http =
+    http =
         Javalin.create(
             c -> {
               c.showJavalinBanner = false;
@@ -70,19 +109,68 @@ public final class VideocallServer implements AutoCloseable {
             });
     routes.register(http);
     webSocket.register(http);
-  }
-
-  /** Starts a server; {@code httpPort} 0 picks a free port (see {@link #httpPort()}). */
-  public static VideocallServer start(ServerConfig config) {
-    VideocallServer server = new VideocallServer(config);
-    server.http.start(config.httpPort());
+    try {
+      http.start(config.httpPort());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot listen for HTTP on TCP port "
+              + config.httpPort()
+              + " ("
+              + rootMessage(e)
+              + "): is another server using it? Choose another with --http-port",
+          e);
+    }
+    reaper = new SlowRequestReaper(http.jettyServer().server(), config.headerTimeout(), counters);
+    if (relay.maxPacketBytes() < config.maxPacketBytes()) {
+      log.warn(
+          "packets are limited to {} bytes, not {}: NATS max_payload is lower (raise it in"
+              + " nats-server's configuration)",
+          relay.maxPacketBytes(),
+          config.maxPacketBytes());
+    }
     log.info(
         "videocall server {} listening on http://{}:{} (bus: {})",
-        server.relay.config().serverId(),
+        serverId,
         config.bind(),
-        server.httpPort(),
-        server.bus.state());
-    return server;
+        httpPort(),
+        bus.state());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /** TLS to NATS trusting the CAs in a PEM file, or the JVM's defaults. */
+  private static SSLContext natsTlsContext(String caFile) {
+    try {
+      if (caFile == null) {
+        return SSLContext.getDefault();
+      }
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      try (InputStream in = Files.newInputStream(Path.of(caFile))) {
+        int i = 0;
+        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          trust.setCertificateEntry("ca" + i++, c);
+        }
+        if (i == 0) {
+          throw new IllegalArgumentException(caFile + " holds no PEM certificate");
+        }
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      return ssl;
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "cannot read --nats-tls-ca " + caFile + ": " + e.getMessage(), e);
+    }
   }
 
   public int webTransportPort() {
@@ -101,11 +189,27 @@ public final class VideocallServer implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Stops what was started: sessions first (they are told why, code 1001), then the listeners, then
+   * the bus (after the departures went out on it).
+   */
   @Override
   public void close() {
-    relay.close();
-    http.stop();
-    webTransport.close();
-    bus.close();
+    closeQuietly(reaper);
+    closeQuietly(relay);
+    closeQuietly(http == null ? null : http::stop);
+    closeQuietly(webTransport);
+    closeQuietly(bus);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.warn("while stopping: {}", e.toString());
+    }
   }
 }

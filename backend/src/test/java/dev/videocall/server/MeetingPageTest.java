@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,19 +44,12 @@ class MeetingPageTest {
   void aWebRootIsReadOnEveryRequest(@TempDir Path root) throws Exception {
     Files.writeString(root.resolve("meeting.html"), "first");
     Files.writeString(root.resolve("app.css"), "a{}");
-    ServerConfig d = ServerConfig.defaults();
     ServerConfig config =
-        new ServerConfig(
-            "127.0.0.1",
-            0,
-            0,
-            null,
-            d.maxPacketBytes(),
-            d.outboxBytes(),
-            Duration.ofSeconds(10),
-            root.toString(),
-            null,
-            null);
+        ServerConfig.of(
+            "--bind", "127.0.0.1",
+            "--http-port", "0",
+            "--webtransport-port", "0",
+            "--web-root", root.toString());
     try (VideocallServer server = VideocallServer.start(config)) {
       assertEquals("first", get(server, "/meeting/a/b").body());
       Files.writeString(root.resolve("meeting.html"), "second");

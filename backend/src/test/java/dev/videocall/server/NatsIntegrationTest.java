@@ -94,6 +94,71 @@ class NatsIntegrationTest {
     }
   }
 
+  /**
+   * Hardening issue, item 1: with jnats 2.22.0, {@code dispatcher.unsubscribe(subject)} for an
+   * ended meeting dropped every handler subscription of the dispatcher, presence included; the
+   * instance went deaf to the others and announced their participants as left.
+   */
+  @Test
+  void aMeetingEndingLeavesOtherMeetingsAndPresenceOfTheSameInstancesIntact() throws Exception {
+    try (NatsProcess nats = new NatsProcess();
+        VideocallServer one = TestServer.start(1 << 20, Duration.ofSeconds(30), nats.url());
+        VideocallServer two = TestServer.start(1 << 20, Duration.ofSeconds(30), nats.url());
+        Peer alice = Peer.join(TestServer.url(one), "alice", "x");
+        Peer bob = Peer.join(TestServer.url(two), "bob", "x")) {
+      alice.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, "bob");
+      assertCrossInstanceDelivery(bob, alice, "before");
+      assertCrossInstanceDelivery(alice, bob, "before");
+      // unrelated meetings start and end on both instances, one of them spanning both
+      try (Peer carol = Peer.join(TestServer.url(one), "carol", "y");
+          Peer dave = Peer.join(TestServer.url(two), "dave", "y");
+          Peer erin = Peer.join(TestServer.url(two), "erin", "z")) {
+        carol.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, "dave");
+        erin.client.send(frame("z"));
+      }
+      waitUntilRooms(one, 1);
+      waitUntilRooms(two, 1);
+      assertCrossInstanceDelivery(bob, alice, "after");
+      assertCrossInstanceDelivery(alice, bob, "after");
+      // presence keeps flowing: nobody still connected is announced as left past the expiry
+      alice.expectNone(
+          "a departure of bob, who is still connected",
+          w ->
+              w.getPacketType() == PacketWrapper.PacketType.MEETING
+                  && Peer.meeting(w).getEventType() == MeetingEventType.PARTICIPANT_LEFT
+                  && Peer.meeting(w).getTargetUserId().equals("bob"),
+          Presence.EXPIRY.plusSeconds(1));
+      bob.expectNone(
+          "a departure of alice, who is still connected",
+          w ->
+              w.getPacketType() == PacketWrapper.PacketType.MEETING
+                  && Peer.meeting(w).getEventType() == MeetingEventType.PARTICIPANT_LEFT
+                  && Peer.meeting(w).getTargetUserId().equals("alice"),
+          Duration.ZERO);
+      assertCrossInstanceDelivery(bob, alice, "later");
+    }
+  }
+
+  private static void assertCrossInstanceDelivery(Peer from, Peer to, String label) {
+    for (int i = 0; i < 10; i++) {
+      from.client.send(frame(label + i));
+    }
+    for (int i = 0; i < 10; i++) {
+      String expected = label + i;
+      to.await(
+          from.client.userId() + "'s frame " + expected,
+          w -> isMedia(w, MediaType.VIDEO) && media(w).getData().toStringUtf8().equals(expected));
+    }
+  }
+
+  private static void waitUntilRooms(VideocallServer server, int rooms) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (server.relay().roomCount() != rooms) {
+      assertTrue(System.nanoTime() < deadline, "rooms: " + server.relay().roomCount());
+      Thread.sleep(20);
+    }
+  }
+
   @Test
   void aNatsRestartDegradesHealthKeepsLocalMediaAndCrossInstanceMediaResumes() throws Exception {
     try (NatsProcess nats = new NatsProcess();

@@ -43,24 +43,41 @@ class ServerConfigTest {
                 () -> ServerConfig.parse(new String[] {"--http-port", "70000"}, Map.of()))
             .getMessage());
     assertEquals(
-        "unknown option --htp-port",
+        "Unknown options: '--htp-port', '1'",
         assertThrows(
                 ServerConfig.InvalidConfig.class,
                 () -> ServerConfig.parse(new String[] {"--htp-port", "1"}, Map.of()))
             .getMessage());
     assertEquals(
-        "--bind needs a value",
+        "Missing required parameter for option '--bind' (ADDR)",
         assertThrows(
                 ServerConfig.InvalidConfig.class,
                 () -> ServerConfig.parse(new String[] {"--bind"}, Map.of()))
             .getMessage());
     assertEquals(
-        "--max-packet-bytes must be a number, got 'lots'",
+        "Invalid value for option '--max-packet-bytes': 'lots' is not an int",
         assertThrows(
                 ServerConfig.InvalidConfig.class,
                 () -> ServerConfig.parse(new String[0], Map.of("MAX_PACKET_BYTES", "lots")))
             .getMessage(),
         "a bad environment variable is reported under its flag's name");
+  }
+
+  @Test
+  void usageIsGeneratedAndNamesEveryLimit() {
+    String usage = ServerConfig.usage();
+    for (String flag :
+        new String[] {
+          "--max-control-bytes",
+          "--control-packets-per-second",
+          "--max-sessions",
+          "--max-sessions-per-ip",
+          "--max-streams-per-connection",
+          "--max-buffered-bytes-per-connection",
+          "--header-timeout-ms"
+        }) {
+      org.junit.jupiter.api.Assertions.assertTrue(usage.contains(flag), flag + " in\n" + usage);
+    }
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.videocall.server;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Starts a real server on a free loopback port. */
 final class TestServer {
@@ -17,19 +19,33 @@ final class TestServer {
 
   /** An instance on NATS ({@code natsUrl}), or in-process when it is null. */
   static VideocallServer start(int maxPacketBytes, Duration heartbeatTimeout, String natsUrl) {
-    ServerConfig d = ServerConfig.defaults();
-    return VideocallServer.start(
-        new ServerConfig(
-            "127.0.0.1",
-            0,
-            0,
-            natsUrl,
-            maxPacketBytes,
-            d.outboxBytes(),
-            heartbeatTimeout,
-            null,
-            null,
-            null));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bind",
+                "127.0.0.1",
+                "--http-port",
+                "0",
+                "--webtransport-port",
+                "0",
+                "--max-packet-bytes",
+                Integer.toString(maxPacketBytes),
+                "--heartbeat-timeout-ms",
+                Long.toString(heartbeatTimeout.toMillis())));
+    if (natsUrl != null) {
+      args.add("--nats-url");
+      args.add(natsUrl);
+    }
+    return start(args.toArray(String[]::new));
+  }
+
+  /** A server on free loopback ports with these flags added. */
+  static VideocallServer start(String... flags) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--bind", "127.0.0.1", "--http-port", "0", "--webtransport-port", "0"));
+    args.addAll(List.of(flags));
+    return VideocallServer.start(ServerConfig.of(args.toArray(String[]::new)));
   }
 
   static URI url(VideocallServer server) {

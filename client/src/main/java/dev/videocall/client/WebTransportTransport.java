@@ -150,7 +150,7 @@ public final class WebTransportTransport implements ClientTransport {
             .applicationProtocols(Http3.supportedApplicationProtocols())
             .build();
     ChannelHandler codec =
-        WebTransportQuic.transportParameters(Http3.newQuicClientCodecBuilder())
+        WebTransportQuic.transportParameters(Http3.newQuicClientCodecBuilder(), 10_000)
             .sslContext(ssl)
             .maxIdleTimeout(30, TimeUnit.SECONDS)
             .build();

@@ -20,6 +20,17 @@ public final class CloseCodes {
   /** The receiver could not keep up even with video dropped; its outbound queue overflowed. */
   public static final int TOO_SLOW = 4002;
 
+  /** A limit of the server was reached (sessions in all, or from one address): try later. */
+  public static final int TRY_AGAIN_LATER = 1013;
+
+  /**
+   * Close codes after which a client must not reconnect by itself: the same participant joined from
+   * elsewhere (reconnecting would evict that one, and so on forever).
+   */
+  public static boolean forbidsReconnect(int code) {
+    return code == REPLACED;
+  }
+
   /** The server is shutting down. */
   public static final int SERVER_SHUTDOWN = 1001;
 

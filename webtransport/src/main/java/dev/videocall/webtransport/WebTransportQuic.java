@@ -16,18 +16,20 @@ public final class WebTransportQuic {
   private WebTransportQuic() {}
 
   /**
-   * Flow-control windows sized for many short streams (a stream per video frame) and datagrams
-   * enabled.
+   * Flow-control windows and datagrams. {@code maxStreams} is how many unidirectional streams the
+   * peer may have open at once (bidirectional ones: a few, for sessions): a server bounds what one
+   * client can make it hold; a client can allow its server more (a stream per sender and group of
+   * pictures).
    */
-  public static <B extends QuicCodecBuilder<B>> B transportParameters(B builder) {
+  public static <B extends QuicCodecBuilder<B>> B transportParameters(B builder, int maxStreams) {
     return builder
         .initialMaxData(16 << 20)
         .initialMaxStreamDataBidirectionalLocal(1 << 20)
         .initialMaxStreamDataBidirectionalRemote(1 << 20)
         .initialMaxStreamDataUnidirectional(4 << 20)
-        .initialMaxStreamsBidirectional(100)
-        .initialMaxStreamsUnidirectional(100_000)
-        .datagram(65_535, 65_535);
+        .initialMaxStreamsBidirectional(32)
+        .initialMaxStreamsUnidirectional(maxStreams)
+        .datagram(2048, 2048);
   }
 
   /**

@@ -44,7 +44,48 @@ public final class Counters {
     BUS_MALFORMED(
         "videocall_bus_malformed_total", "Messages from other instances that did not parse"),
     PRESENCE_PUBLISHED(
-        "videocall_presence_published_total", "Presence messages sent to other instances");
+        "videocall_presence_published_total", "Presence messages sent to other instances"),
+    DROPPED_CONTROL_TOO_BIG(
+        "videocall_dropped_control_too_big_total",
+        "Client control packets over --max-control-bytes, not relayed"),
+    DROPPED_UNTARGETED_KEYFRAME_REQUEST(
+        "videocall_dropped_untargeted_keyframe_request_total",
+        "Keyframe requests without a target session, not relayed"),
+    DROPPED_RATE_LIMITED(
+        "videocall_dropped_rate_limited_total",
+        "Client control packets over --control-packets-per-second, not relayed"),
+    DROPPED_KEYFRAME_REQUEST_COALESCED(
+        "videocall_dropped_keyframe_request_coalesced_total",
+        "Keyframe requests not passed on because one for the same stream just was"),
+    BUS_REJECTED(
+        "videocall_bus_rejected_total",
+        "Messages from NATS refused: not a packet a client could have sent through a server"),
+    PRESENCE_REJECTED(
+        "videocall_presence_rejected_total",
+        "Presence claims about sessions another instance owns, ignored"),
+    PRESENCE_HELLO_IGNORED(
+        "videocall_presence_hello_ignored_total",
+        "Roster requests (HELLO) answered by an already pending roster, not another one"),
+    REFUSED_SESSIONS_LIMIT(
+        "videocall_refused_sessions_limit_total", "Sessions refused: --max-sessions reached"),
+    REFUSED_SESSIONS_PER_IP(
+        "videocall_refused_sessions_per_ip_total",
+        "Sessions refused: --max-sessions-per-ip reached for the client's address"),
+    REFUSED_BAD_REQUEST(
+        "videocall_refused_bad_request_total",
+        "Session requests refused before the upgrade: bad ids, display name or query"),
+    WEBTRANSPORT_STREAMS_REFUSED(
+        "videocall_webtransport_streams_refused_total",
+        "WebTransport streams discarded: unknown type, or no live session of their connection"),
+    WEBTRANSPORT_BUFFER_LIMIT(
+        "videocall_webtransport_buffer_limit_total",
+        "WebTransport connections closed for holding more unfinished packet bytes than allowed"),
+    WEBTRANSPORT_SESSIONS_REFUSED(
+        "videocall_webtransport_sessions_refused_total",
+        "WebTransport sessions refused: more than --max-sessions-per-connection on a connection"),
+    HTTP_SLOW_REQUESTS_CLOSED(
+        "videocall_http_slow_requests_closed_total",
+        "HTTP connections closed for not completing request headers within --header-timeout-ms");
 
     final String metric;
     final String help;

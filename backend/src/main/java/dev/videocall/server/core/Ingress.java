@@ -4,17 +4,23 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import dev.videocall.proto.MediaPacket;
 import dev.videocall.proto.MediaPacket.MediaType;
 import dev.videocall.proto.PacketWrapper;
 import dev.videocall.server.core.Counters.Name;
 import dev.videocall.server.core.Packet.Priority;
 import dev.videocall.server.core.Packet.Stream;
+import dev.videocall.types.CloseCodes;
+import dev.videocall.types.Ids;
+import dev.videocall.types.Subjects;
 import java.io.IOException;
 import java.util.Arrays;
 
 /**
  * Decides what happens to one packet a client sent: relay it (stamped with the sender's identity),
- * echo it, consume it, drop it, or reject the session. Pure: it changes nothing itself.
+ * echo it, consume it, drop it, or reject the session. Pure: it changes nothing itself. Packets
+ * from other instances ({@link #fromBus}) pass the same rules, so nothing reaches a client through
+ * NATS that a client could not have sent through us.
  */
 public final class Ingress {
   /** What the relay should do with a received packet. */
@@ -35,109 +41,201 @@ public final class Ingress {
   /** Bad input: close the sender's session with this code and reason. */
   public record Reject(int code, String reason) implements Decision {}
 
+  /**
+   * Limits on what a client may send.
+   *
+   * @param maxControlBytes the largest control packet (anything but audio and video frames)
+   */
+  public record Limits(int maxControlBytes) {
+    public static final Limits DEFAULT = new Limits(16 * 1024);
+  }
+
   private Ingress() {}
 
   /** Classifies {@code length} bytes at {@code offset} of {@code data} sent by {@code from}. */
   public static Decision classify(Session from, byte[] data, int offset, int length) {
+    return classify(from, data, offset, length, Limits.DEFAULT);
+  }
+
+  /** Classifies {@code length} bytes at {@code offset} of {@code data} sent by {@code from}. */
+  public static Decision classify(
+      Session from, byte[] data, int offset, int length, Limits limits) {
     PacketWrapper wrapper;
     try {
       wrapper = PacketWrapper.parser().parseFrom(data, offset, length);
     } catch (InvalidProtocolBufferException e) {
-      return new Reject(
-          dev.videocall.types.CloseCodes.UNPARSEABLE, "packet is not a PacketWrapper");
+      return new Reject(CloseCodes.UNPARSEABLE, "packet is not a PacketWrapper");
     }
+    Route route;
+    try {
+      route = route(wrapper);
+    } catch (IOException e) {
+      return new Reject(CloseCodes.UNPARSEABLE, "MEDIA data is not a MediaPacket");
+    }
+    if (route.outcome != null) {
+      return route.outcome;
+    }
+    if (route.priority == Priority.CONTROL && length > limits.maxControlBytes()) {
+      return new Drop(Name.DROPPED_CONTROL_TOO_BIG);
+    }
+    Packet p = stamped(from, wrapper, route, data, offset, length);
+    if (p == null) {
+      return new Reject(CloseCodes.UNPARSEABLE, "MEDIA data is not a MediaPacket");
+    }
+    return route.echo ? new Echo(p) : new Relay(p);
+  }
+
+  /**
+   * Checks a packet another instance published to {@code subject} for meeting {@code meetingId}: it
+   * must be what {@link #classify} relays (a relayable type, stamped with a valid sender) and its
+   * sender must match the subject. Routing facts come from the packet, not from anything else on
+   * the message.
+   */
+  public static Decision fromBus(String meetingId, String subject, byte[] data) {
+    PacketWrapper wrapper;
+    Route route;
+    try {
+      wrapper = PacketWrapper.parser().parseFrom(data);
+      route = route(wrapper);
+    } catch (IOException e) {
+      return new Drop(Name.BUS_REJECTED);
+    }
+    if (route.outcome != null || route.echo) {
+      return new Drop(Name.BUS_REJECTED);
+    }
+    String user = wrapper.getUserId();
+    if (!Ids.isValid(user)
+        || wrapper.getSessionId() == 0
+        || !Subjects.publish(meetingId, user).equals(subject)) {
+      return new Drop(Name.BUS_REJECTED);
+    }
+    return new Relay(
+        new Packet(
+            meetingId,
+            user,
+            wrapper.getSessionId(),
+            wrapper.getTargetSessionId(),
+            route.priority,
+            route.stream,
+            data));
+  }
+
+  /** How a parsed packet is routed, or what else happens to it. */
+  private record Route(
+      Priority priority, Stream stream, boolean echo, Decision outcome, String innerUserId) {
+    static Route of(Priority priority, Stream stream) {
+      return new Route(priority, stream, false, null, "");
+    }
+
+    static Route not(Decision outcome) {
+      return new Route(null, Stream.NONE, false, outcome, "");
+    }
+
+    Route claiming(String innerUserId) {
+      return new Route(priority, stream, echo, outcome, innerUserId);
+    }
+  }
+
+  private static Route route(PacketWrapper wrapper) throws IOException {
     switch (wrapper.getPacketType()) {
       case MEDIA:
-        return classifyMedia(from, wrapper, data, offset, length);
+        return routeMedia(wrapper);
       case RSA_PUB_KEY:
       case AES_KEY:
       case E2EE_PUBLIC_KEY:
       case E2EE_WRAPPED_KEY:
       case DIAGNOSTICS:
-        return new Relay(
-            packet(from, wrapper, data, offset, length, Priority.CONTROL, Stream.NONE));
+        return Route.of(Priority.CONTROL, Stream.NONE);
       case HEALTH:
-        return new Consume(Name.HEALTH_REPORTS);
+        return Route.not(new Consume(Name.HEALTH_REPORTS));
       case CONNECTION:
-        return new Consume(null); // the meeting comes from the URL; kept for old clients
+        return Route.not(new Consume(null)); // the meeting comes from the URL; for old clients
       case MEETING:
       case SESSION_ASSIGNED:
-        return new Drop(Name.DROPPED_SERVER_ONLY_TYPE);
+        return Route.not(new Drop(Name.DROPPED_SERVER_ONLY_TYPE));
       case PACKET_TYPE_UNKNOWN:
       case UNRECOGNIZED:
       default:
-        return new Drop(Name.DROPPED_UNKNOWN_TYPE);
+        return Route.not(new Drop(Name.DROPPED_UNKNOWN_TYPE));
     }
   }
 
-  private static Decision classifyMedia(
-      Session from, PacketWrapper wrapper, byte[] data, int offset, int length) {
-    MediaHeader header;
-    try {
-      header = MediaHeader.read(wrapper.getData());
-    } catch (IOException e) {
-      return new Reject(
-          dev.videocall.types.CloseCodes.UNPARSEABLE, "MEDIA data is not a MediaPacket");
-    }
+  private static Route routeMedia(PacketWrapper wrapper) throws IOException {
+    MediaHeader header = MediaHeader.read(wrapper.getData());
+    return routeMedia(wrapper, header).claiming(header.userId);
+  }
+
+  private static Route routeMedia(PacketWrapper wrapper, MediaHeader header) {
     switch (header.type) {
       case VIDEO:
       case SCREEN:
-        return new Relay(
-            packet(
-                from,
-                wrapper,
-                data,
-                offset,
-                length,
-                header.keyframe ? Priority.VIDEO_KEY : Priority.VIDEO_DELTA,
-                header.type == MediaType.VIDEO ? Stream.CAMERA : Stream.SCREEN));
+        return Route.of(
+            header.keyframe ? Priority.VIDEO_KEY : Priority.VIDEO_DELTA,
+            header.type == MediaType.VIDEO ? Stream.CAMERA : Stream.SCREEN);
       case AUDIO:
-        return new Relay(packet(from, wrapper, data, offset, length, Priority.AUDIO, Stream.NONE));
+        return Route.of(Priority.AUDIO, Stream.NONE);
       case HEARTBEAT:
+        return Route.of(Priority.CONTROL, Stream.NONE);
       case KEYFRAME_REQUEST:
-        return new Relay(
-            packet(from, wrapper, data, offset, length, Priority.CONTROL, Stream.NONE));
+        if (wrapper.getTargetSessionId() == 0) {
+          // a keyframe is something one receiver lacks from one sender: asking everyone at once
+          // is only ever a flood
+          return Route.not(new Drop(Name.DROPPED_UNTARGETED_KEYFRAME_REQUEST));
+        }
+        return Route.of(
+            Priority.CONTROL, header.requested == MediaType.SCREEN ? Stream.SCREEN : Stream.CAMERA);
       case RTT:
-        return new Echo(packet(from, wrapper, data, offset, length, Priority.CONTROL, Stream.NONE));
+        return new Route(Priority.CONTROL, Stream.NONE, true, null, "");
       default:
-        return new Drop(Name.DROPPED_UNKNOWN_TYPE);
+        return Route.not(new Drop(Name.DROPPED_UNKNOWN_TYPE));
     }
   }
 
-  /** The relayed form: the client's own bytes when it already identified itself correctly. */
-  private static Packet packet(
-      Session from,
-      PacketWrapper wrapper,
-      byte[] data,
-      int offset,
-      int length,
-      Priority priority,
-      Stream stream) {
+  /**
+   * The relayed form: the client's own bytes when it already identified itself correctly, else
+   * re-serialized with the sender's user and session id (and the media packet's informational user
+   * id, when the client filled it in with another); null if the media packet does not parse.
+   */
+  private static Packet stamped(
+      Session from, PacketWrapper wrapper, Route route, byte[] data, int offset, int length) {
     byte[] bytes;
-    if (wrapper.getUserId().equals(from.userId()) && wrapper.getSessionId() == from.id()) {
+    MediaPacket media = null;
+    if (!route.innerUserId.isEmpty() && !route.innerUserId.equals(from.userId())) {
+      try {
+        media =
+            MediaPacket.parseFrom(wrapper.getData()).toBuilder().setUserId(from.userId()).build();
+      } catch (InvalidProtocolBufferException e) {
+        return null; // the routing fields parsed, the whole packet does not
+      }
+    }
+    if (media == null
+        && wrapper.getUserId().equals(from.userId())
+        && wrapper.getSessionId() == from.id()) {
       bytes = Arrays.copyOfRange(data, offset, offset + length);
     } else {
-      bytes =
-          wrapper.toBuilder()
-              .setUserId(from.userId())
-              .setSessionId(from.id())
-              .build()
-              .toByteArray();
+      PacketWrapper.Builder b =
+          wrapper.toBuilder().setUserId(from.userId()).setSessionId(from.id());
+      if (media != null) {
+        b.setData(media.toByteString());
+      }
+      bytes = b.build().toByteArray();
     }
     return new Packet(
         from.meetingId(),
         from.userId(),
         from.id(),
         wrapper.getTargetSessionId(),
-        priority,
-        stream,
+        route.priority,
+        route.stream,
         bytes);
   }
 
-  /** The two MediaPacket fields routing needs, read without copying the frame. */
+  /** The MediaPacket fields routing needs, read without copying the frame. */
   private static final class MediaHeader {
     MediaType type = MediaType.MEDIA_TYPE_UNKNOWN;
+    MediaType requested = MediaType.MEDIA_TYPE_UNKNOWN;
     boolean keyframe;
+    String userId = "";
 
     static MediaHeader read(ByteString media) throws IOException {
       MediaHeader h = new MediaHeader();
@@ -146,15 +244,23 @@ public final class Ingress {
         int field = WireFormat.getTagFieldNumber(tag);
         int wireType = WireFormat.getTagWireType(tag);
         if (field == 1 && wireType == WireFormat.WIRETYPE_VARINT) {
-          MediaType t = MediaType.forNumber(in.readEnum());
-          h.type = t == null ? MediaType.UNRECOGNIZED : t;
+          h.type = mediaType(in.readEnum());
+        } else if (field == 2 && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          h.userId = in.readStringRequireUtf8();
         } else if (field == 4 && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
           h.keyframe = "key".equals(in.readStringRequireUtf8());
+        } else if (field == 10 && wireType == WireFormat.WIRETYPE_VARINT) {
+          h.requested = mediaType(in.readEnum());
         } else if (!in.skipField(tag)) {
           break;
         }
       }
       return h;
+    }
+
+    private static MediaType mediaType(int number) {
+      MediaType t = MediaType.forNumber(number);
+      return t == null ? MediaType.UNRECOGNIZED : t;
     }
   }
 }

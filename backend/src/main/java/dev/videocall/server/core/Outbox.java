@@ -27,6 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Outbox {
   private static final long REREQUEST_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /**
+   * Keyframe requests to this receiver for one of its streams within this window of the last one
+   * are not passed on: the keyframe that answers the first serves every requester.
+   */
+  static final long KEYFRAME_REQUEST_COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
   /** Decisions the outbox leaves to its owner. Called outside the outbox's lock. */
   public interface Listener {
     void keyframeNeeded(long senderSessionId, Packet.Stream stream);
@@ -56,6 +62,9 @@ public final class Outbox {
 
   /** Streams whose delta chain is broken; value: when a keyframe was last requested, or 0. */
   private final Map<StreamKey, Long> waitingForKey = new HashMap<>();
+
+  /** When a keyframe request for this receiver's camera / screen was last let through. */
+  private final long[] lastKeyframeRequestNanos = new long[Packet.Stream.values().length];
 
   private final AtomicInteger work = new AtomicInteger();
   private final Runnable onWritten = this::onWritten;
@@ -172,6 +181,10 @@ public final class Outbox {
         return true;
       case CONTROL:
       default:
+        if (p.stream() != Packet.Stream.NONE && coalesceKeyframeRequest(p.stream())) {
+          counters.inc(Name.DROPPED_KEYFRAME_REQUEST_COALESCED);
+          return true;
+        }
         makeRoom(p);
         if (fits(p, 2 * maxBytes)) {
           enqueue(p);
@@ -179,6 +192,17 @@ public final class Outbox {
         }
         return false;
     }
+  }
+
+  /** True when a keyframe request for {@code stream} was let through just before. */
+  private boolean coalesceKeyframeRequest(Packet.Stream stream) {
+    long now = System.nanoTime();
+    long last = lastKeyframeRequestNanos[stream.ordinal()];
+    if (last != 0 && now - last < KEYFRAME_REQUEST_COALESCE_NANOS) {
+      return true;
+    }
+    lastKeyframeRequestNanos[stream.ordinal()] = now == 0 ? 1 : now;
+    return false;
   }
 
   private boolean fits(Packet p, long budget) {

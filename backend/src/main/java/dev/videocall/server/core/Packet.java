@@ -9,7 +9,8 @@ package dev.videocall.server.core;
  * @param senderSessionId the sending session; never delivered back to it
  * @param targetSessionId 0 for everyone in the meeting, else only that session
  * @param priority how the outbound queue treats it under pressure
- * @param stream for video: which of the sender's streams (camera or screen) it belongs to
+ * @param stream for video: which of the sender's streams (camera or screen) it belongs to; for a
+ *     keyframe request: which stream of its target it asks for; else NONE
  * @param bytes the wire bytes, shared by every receiver and never modified
  */
 public record Packet(

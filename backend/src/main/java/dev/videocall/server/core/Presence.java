@@ -32,7 +32,14 @@ public final class Presence {
   /** Silence after which a remote participant is announced as left: three missed heartbeats. */
   public static final Duration EXPIRY = INTERVAL.multipliedBy(3).plusMillis(500);
 
-  private static final int MEMBERS_PER_MESSAGE = 200;
+  /** A roster goes out in messages of at most this many bytes (and the bus's own limit). */
+  static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+  /** HELLO asks everyone for their whole roster: answered at most this often. */
+  static final Duration HELLO_MIN_GAP = Duration.ofSeconds(1);
+
+  /** Remote participants remembered at most (a bound on what a neighbour can make us hold). */
+  static final int MAX_REMOTE_MEMBERS = 200_000;
 
   /** Told, outside any lock, when a participant on another instance appears or goes. */
   public interface Listener {
@@ -51,6 +58,7 @@ public final class Presence {
   private final Map<Long, Remote> remote = new HashMap<>();
   private final Map<String, Map<Long, Remote>> remoteByMeeting = new HashMap<>();
   private boolean busWasDown = true;
+  private long lastHelloAnsweredNanos = System.nanoTime() - HELLO_MIN_GAP.toNanos();
 
   public Presence(Bus bus, String instanceId, Listener listener, Counters counters) {
     this.bus = bus;
@@ -67,7 +75,7 @@ public final class Presence {
 
   public synchronized void localLeft(Member m, String reason) {
     if (local.remove(m.sessionId()) != null) {
-      publish(Kind.LEFT, reason, List.of(m));
+      publish(Kind.LEFT, reason.length() > 200 ? reason.substring(0, 200) : reason, List.of(m));
     }
   }
 
@@ -86,7 +94,10 @@ public final class Presence {
     return in == null ? 0 : in.size();
   }
 
-  /** Repeats the local roster and expires silent remote participants; run every INTERVAL. */
+  /**
+   * Expires silent remote participants, then repeats the local roster; run every INTERVAL. Expiry
+   * does not depend on publishing: a roster that cannot be sent must not stop it.
+   */
   public void tick() {
     List<Runnable> events = new ArrayList<>();
     synchronized (this) {
@@ -95,14 +106,13 @@ public final class Presence {
         return;
       }
       long now = System.nanoTime();
+      boolean greet = busWasDown;
       if (busWasDown) {
         busWasDown = false;
         for (Remote r : remote.values()) {
           r.seenNanos()[0] = now; // grace: they could not reach us either
         }
-        publish(Kind.HELLO, "", List.of());
       }
-      publishRoster();
       for (Iterator<Remote> it = remote.values().iterator(); it.hasNext(); ) {
         Remote r = it.next();
         if (now - r.seenNanos()[0] > EXPIRY.toNanos()) {
@@ -113,6 +123,14 @@ public final class Presence {
       }
       if (!events.isEmpty()) {
         log.info("{} participants on unreachable instances announced as left", events.size());
+      }
+      try {
+        if (greet) {
+          publish(Kind.HELLO, "", List.of());
+        }
+        publishRoster();
+      } catch (RuntimeException e) {
+        log.warn("presence: roster not published: {}", e.toString());
       }
     }
     events.forEach(Runnable::run);
@@ -134,12 +152,25 @@ public final class Presence {
     synchronized (this) {
       long now = System.nanoTime();
       switch (msg.kind()) {
-        case HELLO -> publishRoster();
+        case HELLO -> {
+          if (now - lastHelloAnsweredNanos >= HELLO_MIN_GAP.toNanos()) {
+            lastHelloAnsweredNanos = now;
+            publishRoster();
+          } else {
+            counters.inc(Name.PRESENCE_HELLO_IGNORED); // the periodic roster follows shortly
+          }
+        }
         case ALIVE -> {
           for (Member m : msg.members()) {
             Remote known = remote.get(m.sessionId());
             if (known != null) {
-              known.seenNanos()[0] = now;
+              if (known.instanceId().equals(msg.instanceId())) {
+                known.seenNanos()[0] = now;
+              } else {
+                counters.inc(Name.PRESENCE_REJECTED); // another instance owns that session
+              }
+            } else if (local.containsKey(m.sessionId()) || remote.size() >= MAX_REMOTE_MEMBERS) {
+              counters.inc(Name.PRESENCE_REJECTED);
             } else {
               Remote r = new Remote(m, msg.instanceId(), new long[] {now});
               remote.put(m.sessionId(), r);
@@ -152,11 +183,17 @@ public final class Presence {
         }
         case LEFT -> {
           for (Member m : msg.members()) {
-            Remote r = remote.remove(m.sessionId());
-            if (r != null) {
-              unindex(r);
-              events.add(() -> listener.left(r.member(), msg.reason()));
+            Remote r = remote.get(m.sessionId());
+            if (r == null) {
+              continue;
             }
+            if (!r.instanceId().equals(msg.instanceId())) {
+              counters.inc(Name.PRESENCE_REJECTED); // only the owning instance says who left
+              continue;
+            }
+            remote.remove(m.sessionId());
+            unindex(r);
+            events.add(() -> listener.left(r.member(), msg.reason()));
           }
         }
       }
@@ -174,10 +211,23 @@ public final class Presence {
     }
   }
 
+  /** ALIVE for every local participant, split into messages that fit the bus. */
   private void publishRoster() {
-    List<Member> all = new ArrayList<>(local.values());
-    for (int i = 0; i < all.size(); i += MEMBERS_PER_MESSAGE) {
-      publish(Kind.ALIVE, "", all.subList(i, Math.min(all.size(), i + MEMBERS_PER_MESSAGE)));
+    int budget = Math.min(MAX_MESSAGE_BYTES, bus.maxPacketBytes());
+    List<Member> batch = new ArrayList<>();
+    int bytes = PresenceMessage.HEADER_BYTES + instanceId.length();
+    for (Member m : local.values()) {
+      int size = PresenceMessage.encodedSize(m);
+      if (!batch.isEmpty() && bytes + size > budget) {
+        publish(Kind.ALIVE, "", batch);
+        batch = new ArrayList<>();
+        bytes = PresenceMessage.HEADER_BYTES + instanceId.length();
+      }
+      batch.add(m);
+      bytes += size;
+    }
+    if (!batch.isEmpty()) {
+      publish(Kind.ALIVE, "", batch);
     }
   }
 

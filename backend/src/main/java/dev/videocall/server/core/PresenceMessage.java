@@ -1,5 +1,6 @@
 package dev.videocall.server.core;
 
+import dev.videocall.types.DisplayNames;
 import dev.videocall.types.Ids;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,10 +19,26 @@ import java.util.List;
 record PresenceMessage(Kind kind, String instanceId, String reason, List<Member> members) {
   private static final int VERSION = 1;
 
+  /** Bytes of a message besides its instance id, reason and members (counts included). */
+  static final int HEADER_BYTES = 1 + 1 + 2 + 2 + 4;
+
+  private static final int MAX_REASON_CHARS = 256;
+
   enum Kind {
     HELLO,
     ALIVE,
     LEFT
+  }
+
+  /** An upper bound of what {@code m} adds to an encoded message. */
+  static int encodedSize(Member m) {
+    return 2
+        + m.meetingId().length()
+        + 8
+        + 2
+        + m.userId().length()
+        + 2
+        + 4 * m.displayName().length();
   }
 
   byte[] encode() {
@@ -57,6 +74,9 @@ record PresenceMessage(Kind kind, String instanceId, String reason, List<Member>
       }
       String instance = in.readUTF();
       String reason = in.readUTF();
+      if (instance.isEmpty() || instance.length() > 64 || reason.length() > MAX_REASON_CHARS) {
+        throw new IllegalArgumentException("presence instance id or reason out of bounds");
+      }
       int count = in.readInt();
       if (count < 0 || count > data.length / 12) {
         throw new IllegalArgumentException("presence member count " + count);
@@ -69,6 +89,9 @@ record PresenceMessage(Kind kind, String instanceId, String reason, List<Member>
         String name = in.readUTF();
         if (!Ids.isValid(meeting) || !Ids.isValid(user) || session == 0) {
           throw new IllegalArgumentException("presence member with invalid ids");
+        }
+        if (!DisplayNames.isValid(name)) {
+          throw new IllegalArgumentException("presence member with an invalid display name");
         }
         members.add(new Member(meeting, session, user, name));
       }

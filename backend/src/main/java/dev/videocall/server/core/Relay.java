@@ -12,6 +12,7 @@ import dev.videocall.server.core.Counters.Name;
 import dev.videocall.server.core.Packet.Priority;
 import dev.videocall.server.core.Packet.Stream;
 import dev.videocall.types.CloseCodes;
+import dev.videocall.types.DisplayNames;
 import dev.videocall.types.Ids;
 import dev.videocall.types.Packets;
 import java.security.SecureRandom;
@@ -37,15 +38,66 @@ import org.slf4j.LoggerFactory;
 public final class Relay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
-  /** Limits and timings. */
+  /**
+   * Limits and timings.
+   *
+   * @param maxPacketBytes larger packets close the sender's session
+   * @param outboxBytes each receiver's outbound queue
+   * @param heartbeatTimeout silence after which a session is closed
+   * @param serverId this instance's id in logs and presence
+   * @param maxControlBytes larger control packets are dropped (counted)
+   * @param controlPacketsPerSecond a session's control packets beyond this rate (burst: twice it)
+   *     are dropped (counted)
+   * @param maxSessions sessions on this instance at most; more are refused
+   * @param maxSessionsPerAddress sessions from one client address at most; more are refused
+   */
   public record Config(
-      int maxPacketBytes, long outboxBytes, Duration heartbeatTimeout, String serverId) {}
+      int maxPacketBytes,
+      long outboxBytes,
+      Duration heartbeatTimeout,
+      String serverId,
+      int maxControlBytes,
+      int controlPacketsPerSecond,
+      int maxSessions,
+      int maxSessionsPerAddress) {
+    /** The given sizes and timeout with the default limits. */
+    public Config(
+        int maxPacketBytes, long outboxBytes, Duration heartbeatTimeout, String serverId) {
+      this(
+          maxPacketBytes,
+          outboxBytes,
+          heartbeatTimeout,
+          serverId,
+          Ingress.Limits.DEFAULT.maxControlBytes(),
+          50,
+          10_000,
+          100);
+    }
+  }
+
+  /** A join the relay refuses (limits): the adapter closes the connection with this code. */
+  public static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int code;
+
+    Refused(int code, String reason) {
+      super(reason);
+      this.code = code;
+    }
+
+    public int code() {
+      return code;
+    }
+  }
 
   private final Config config;
   private final Bus bus;
   private final Counters counters;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Room> rooms = new HashMap<>();
+  private final Map<String, Integer> sessionsByAddress = new HashMap<>();
+  private int sessionCount;
+  private final Ingress.Limits ingressLimits;
   private final ScheduledExecutorService timer;
   private final Presence presence;
   private final Executor writer;
@@ -64,6 +116,7 @@ public final class Relay implements AutoCloseable {
     this.config = config;
     this.bus = bus;
     this.counters = counters;
+    this.ingressLimits = new Ingress.Limits(config.maxControlBytes());
     this.ownedWriter = writer == null ? newWriterPool() : null;
     this.writer = writer == null ? ownedWriter : writer;
     this.timer =
@@ -109,34 +162,79 @@ public final class Relay implements AutoCloseable {
     return Math.min(config.maxPacketBytes(), bus.maxPacketBytes());
   }
 
+  /** {@link #join(String, String, String, SessionLink, String)} with no client address. */
+  public Session join(String userId, String meetingId, String displayName, SessionLink link) {
+    return join(userId, meetingId, displayName, link, null);
+  }
+
+  /**
+   * Whether a session from {@code address} would be admitted now; a cheap check before a
+   * transport's upgrade, so that a full server answers over HTTP. {@link #join} decides.
+   */
+  public synchronized String admissionProblem(String address) {
+    if (sessionCount >= config.maxSessions()) {
+      counters.inc(Name.REFUSED_SESSIONS_LIMIT);
+      return "the server is full (" + config.maxSessions() + " sessions)";
+    }
+    if (address != null
+        && sessionsByAddress.getOrDefault(address, 0) >= config.maxSessionsPerAddress()) {
+      counters.inc(Name.REFUSED_SESSIONS_PER_IP);
+      return "too many sessions from " + address + " (" + config.maxSessionsPerAddress() + ")";
+    }
+    return null;
+  }
+
   /**
    * Adds a session to a meeting. The newcomer gets SESSION_ASSIGNED and MEETING_STARTED (with
    * everyone already present) before any other packet; the others get PARTICIPANT_JOINED. An
    * earlier session of the same user in the same meeting is closed (a reloaded tab replaces its
    * stale connection at once instead of after the heartbeat timeout).
+   *
+   * @param address the client's address, for the per-address limit; null: not limited
+   * @throws IllegalArgumentException for an invalid id or display name
+   * @throws Refused when a limit is reached (the session is not created)
    */
-  public Session join(String userId, String meetingId, String displayName, SessionLink link) {
+  public Session join(
+      String userId, String meetingId, String displayName, SessionLink link, String address) {
     Ids.require("user id", userId);
     Ids.require("meeting id", meetingId);
-    String name = displayName == null || displayName.isBlank() ? userId : displayName;
+    String name =
+        displayName == null || displayName.isBlank() ? userId : DisplayNames.require(displayName);
     Session replaced;
     Session session;
     synchronized (this) {
       Room room = rooms.get(meetingId);
+      replaced = room == null ? null : room.findUser(userId);
+      if (replaced == null) {
+        String problem = admissionProblem(address);
+        if (problem != null) {
+          throw new Refused(CloseCodes.TRY_AGAIN_LATER, problem);
+        }
+      }
       if (room == null) {
         Room created = new Room(meetingId, userId);
         created.subscription(bus.subscribe(meetingId, created::deliver));
         rooms.put(meetingId, created);
         room = created;
       }
-      replaced = room.findUser(userId);
-      session = new Session(newSessionId(), userId, meetingId, name, link, this::newOutbox);
+      session =
+          new Session(newSessionId(), userId, meetingId, name, link, address, this::newOutbox);
       // written only once the session is in the room: a client that has its SESSION_ASSIGNED
       // must get everything sent to the meeting from then on
       session.outbox().hold();
       session.outbox().offer(serverPacket(session, PacketType.SESSION_ASSIGNED, assigned(session)));
       session.outbox().offer(serverPacket(session, PacketType.MEETING, started(room, replaced)));
+      if (session.hasLeft()) {
+        // its first packets overflowed its queue and it was closed: it must not enter the room,
+        // where nothing would ever take it out again (it has left already)
+        dropIfEmpty(room);
+        return session;
+      }
       room.add(session);
+      sessionCount++;
+      if (address != null) {
+        sessionsByAddress.merge(address, 1, Integer::sum);
+      }
       session.outbox().release();
     }
     counters.inc(Name.SESSIONS_OPENED);
@@ -172,10 +270,19 @@ public final class Relay implements AutoCloseable {
               + (max < config.maxPacketBytes() ? " (NATS max_payload)" : ""));
       return;
     }
-    Ingress.Decision d = Ingress.classify(from, data, offset, length);
+    Ingress.Decision d = Ingress.classify(from, data, offset, length, ingressLimits);
     if (d instanceof Ingress.Relay r) {
+      if (r.packet().priority() == Priority.CONTROL
+          && !from.takeControlToken(config.controlPacketsPerSecond())) {
+        counters.inc(Name.DROPPED_RATE_LIMITED);
+        return;
+      }
       bus.publish(r.packet());
     } else if (d instanceof Ingress.Echo e) {
+      if (!from.takeControlToken(config.controlPacketsPerSecond())) {
+        counters.inc(Name.DROPPED_RATE_LIMITED);
+        return;
+      }
       counters.inc(Name.RTT_ECHOES);
       from.outbox().offer(e.packet());
     } else if (d instanceof Ingress.Consume c) {
@@ -213,18 +320,18 @@ public final class Relay implements AutoCloseable {
     int remaining;
     synchronized (this) {
       Room room = rooms.get(s.meetingId());
-      if (room == null) {
-        return;
+      if (room == null || !room.remove(s)) {
+        return; // never entered (refused while joining): nobody was told it joined
       }
-      room.remove(s);
+      sessionCount--;
+      if (s.address() != null) {
+        sessionsByAddress.computeIfPresent(s.address(), (a, n) -> n == 1 ? null : n - 1);
+      }
       remaining = room.sessions().length;
       for (Session other : room.sessions()) {
         senderLeft(other, s.id());
       }
-      if (room.isEmpty()) {
-        rooms.remove(s.meetingId());
-        room.subscription().unsubscribe();
-      }
+      dropIfEmpty(room);
     }
     log.info("left {}: {} ({} remain)", s, reason, remaining);
     Member member = member(s);
@@ -232,13 +339,17 @@ public final class Relay implements AutoCloseable {
     deliverLocally(member, MeetingEventType.PARTICIPANT_LEFT, reason);
   }
 
+  /** Caller holds the lock. */
+  private void dropIfEmpty(Room room) {
+    if (room.isEmpty() && rooms.get(room.meetingId()) == room) {
+      rooms.remove(room.meetingId());
+      room.subscription().unsubscribe();
+    }
+  }
+
   /** Sessions connected to this instance. */
   public synchronized int sessionCount() {
-    int n = 0;
-    for (Room r : rooms.values()) {
-      n += r.sessions().length;
-    }
-    return n;
+    return sessionCount;
   }
 
   /** Meetings with at least one session on this instance. */
@@ -402,7 +513,7 @@ public final class Relay implements AutoCloseable {
             receiver.id(),
             senderSessionId,
             Priority.CONTROL,
-            Stream.NONE,
+            stream,
             request.toByteArray()));
   }
 

@@ -68,8 +68,12 @@ final class Room {
     sessions = next;
   }
 
-  void remove(Session s) {
-    sessions = Arrays.stream(sessions).filter(x -> x != s).toArray(Session[]::new);
+  /** False when {@code s} was not in the room. */
+  boolean remove(Session s) {
+    Session[] next = Arrays.stream(sessions).filter(x -> x != s).toArray(Session[]::new);
+    boolean removed = next.length != sessions.length;
+    sessions = next;
+    return removed;
   }
 
   boolean isEmpty() {

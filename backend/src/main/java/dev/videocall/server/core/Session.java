@@ -10,6 +10,9 @@ public final class Session {
   private final String displayName;
   private final SessionLink link;
   private final Outbox outbox;
+  private final String address;
+  private long controlTokens = -1; // guarded by this; -1: full bucket, set at first use
+  private long controlRefilledNanos;
   private final AtomicBoolean left = new AtomicBoolean();
   private volatile long lastSeenNanos = System.nanoTime();
 
@@ -20,6 +23,18 @@ public final class Session {
       String displayName,
       SessionLink link,
       java.util.function.Function<Session, Outbox> outboxFactory) {
+    this(id, userId, meetingId, displayName, link, null, outboxFactory);
+  }
+
+  Session(
+      long id,
+      String userId,
+      String meetingId,
+      String displayName,
+      SessionLink link,
+      String address,
+      java.util.function.Function<Session, Outbox> outboxFactory) {
+    this.address = address;
     this.id = id;
     this.userId = userId;
     this.meetingId = meetingId;
@@ -50,6 +65,35 @@ public final class Session {
 
   public Outbox outbox() {
     return outbox;
+  }
+
+  /** The client's address (for per-address limits), or null. */
+  public String address() {
+    return address;
+  }
+
+  /**
+   * Takes one control packet from a bucket refilled at {@code perSecond} and holding twice that;
+   * false when it is empty.
+   */
+  synchronized boolean takeControlToken(int perSecond) {
+    long now = System.nanoTime();
+    long capacity = 2L * perSecond;
+    if (controlTokens < 0) {
+      controlTokens = capacity;
+      controlRefilledNanos = now;
+    }
+    long elapsed = now - controlRefilledNanos;
+    long refill = elapsed * perSecond / 1_000_000_000L;
+    if (refill > 0) {
+      controlTokens = Math.min(capacity, controlTokens + refill);
+      controlRefilledNanos += refill * 1_000_000_000L / perSecond;
+    }
+    if (controlTokens == 0) {
+      return false;
+    }
+    controlTokens--;
+    return true;
   }
 
   void touch() {

@@ -1,7 +1,9 @@
 package dev.videocall.server.webtransport;
 
+import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
-import dev.videocall.server.core.Session;
+import dev.videocall.types.CloseCodes;
+import dev.videocall.types.DisplayNames;
 import dev.videocall.types.Ids;
 import dev.videocall.types.webtransport.Capsule;
 import dev.videocall.types.webtransport.WebTransportProtocol;
@@ -61,19 +63,48 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
       respond(ctx, "404");
       return;
     }
-    if (!Ids.isValid(parts[2]) || !Ids.isValid(parts[3])) {
+    String name;
+    try {
+      name = displayName(query);
+    } catch (IllegalArgumentException e) {
+      name = "\u0000"; // not decodable: refused with the rest below
+    }
+    if (!Ids.isValid(parts[2])
+        || !Ids.isValid(parts[3])
+        || (name != null && !name.isBlank() && !DisplayNames.isValid(name))) {
+      relay.counters().inc(Counters.Name.REFUSED_BAD_REQUEST);
       respond(ctx, "400");
       return;
     }
     QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
-    session = new WebTransportSession(WebTransportConnection.quic(ctx), stream);
-    connection.add(session);
+    String address = addressOf(stream);
+    if (relay.admissionProblem(address) != null) {
+      respond(ctx, "429");
+      return;
+    }
+    WebTransportSession candidate =
+        new WebTransportSession(WebTransportConnection.quic(ctx), stream);
+    if (!connection.add(candidate)) {
+      respond(ctx, "429");
+      return;
+    }
+    session = candidate;
     DefaultHttp3HeadersFrame ok = new DefaultHttp3HeadersFrame();
     ok.headers().status("200");
     ok.headers().add("sec-webtransport-http3-draft", "draft02");
     ctx.writeAndFlush(ok);
-    Session joined = relay.join(parts[2], parts[3], displayName(query), session);
-    session.relaySession = joined;
+    try {
+      session.relaySession = relay.join(parts[2], parts[3], name, session, address);
+    } catch (Relay.Refused e) {
+      session.close(e.code(), e.getMessage());
+    }
+  }
+
+  private static String addressOf(QuicStreamChannel stream) {
+    java.net.SocketAddress remote = stream.parent().remoteSocketAddress();
+    return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+        ? inet.getAddress().getHostAddress()
+        : null;
   }
 
   @Override
@@ -87,7 +118,13 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
         }
       }
     } catch (IllegalStateException e) {
-      ctx.channel().close(); // a capsule over the limit
+      // a capsule over the limit (or a malformed close): say why, then end the session
+      if (session != null) {
+        session.close(CloseCodes.UNPARSEABLE, "capsule refused: " + e.getMessage());
+        connection.ended(session, "bad capsule");
+      } else {
+        ctx.channel().close();
+      }
     }
   }
 

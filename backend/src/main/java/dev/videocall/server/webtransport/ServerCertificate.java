@@ -102,11 +102,44 @@ public record ServerCertificate(X509Certificate certificate, PrivateKey key, boo
           throw new IllegalArgumentException(keyFile + " holds no private key in PEM form");
         }
       }
+      requireMatch(cert, key, certFile, keyFile);
       return new ServerCertificate(cert, key, false);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException(
           "cannot read the TLS certificate or key: " + e.getMessage(), e);
     }
+  }
+
+  /** Refuses a key that is not the certificate's: every TLS handshake would fail later. */
+  private static void requireMatch(
+      X509Certificate cert, PrivateKey key, Path certFile, Path keyFile)
+      throws GeneralSecurityException {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          default ->
+              throw new IllegalArgumentException(
+                  keyFile + " holds a " + key.getAlgorithm() + " key, which is not supported");
+        };
+    byte[] probe = "videocall key check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+    signer.initSign(key);
+    signer.update(probe);
+    byte[] signature = signer.sign();
+    java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+    try {
+      verifier.initVerify(cert.getPublicKey());
+      verifier.update(probe);
+      if (verifier.verify(signature)) {
+        return;
+      }
+    } catch (java.security.InvalidKeyException e) {
+      // a key of another type than the certificate's: not a match either
+    }
+    throw new IllegalArgumentException(
+        "the private key in " + keyFile + " does not belong to the certificate in " + certFile);
   }
 
   /** SHA-256 of the certificate's DER encoding: what {@code serverCertificateHashes} wants. */

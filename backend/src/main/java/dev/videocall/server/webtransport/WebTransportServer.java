@@ -12,7 +12,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
-import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
@@ -45,27 +44,48 @@ public final class WebTransportServer implements AutoCloseable {
   }
 
   /**
+   * What one client connection may make the server hold.
+   *
+   * @param maxSessions WebTransport sessions per connection
+   * @param maxStreams concurrent unidirectional streams the client may open
+   * @param maxBufferedBytes bytes of unfinished packets across the connection's streams
+   */
+  public record Limits(int maxSessions, int maxStreams, long maxBufferedBytes) {
+    public static final Limits DEFAULT = new Limits(16, 100, 4L << 20);
+  }
+
+  /** {@link #start(String, int, Relay, ServerCertificate, Limits)} with the default limits. */
+  public static WebTransportServer start(
+      String bind, int port, Relay relay, ServerCertificate configured) {
+    return start(bind, port, relay, configured, Limits.DEFAULT);
+  }
+
+  /**
    * Binds the UDP port ({@code port} 0 picks a free one). {@code configured} is the operator's
    * certificate, or null for a self-signed one.
    */
   public static WebTransportServer start(
-      String bind, int port, Relay relay, ServerCertificate configured) {
+      String bind, int port, Relay relay, ServerCertificate configured, Limits limits) {
     ServerCertificate cert = configured != null ? configured : ServerCertificate.generate();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     WebTransportServer[] self = new WebTransportServer[1];
     QuicSslContext sni = QuicSslContextBuilder.buildForServerWithSni(name -> self[0].ssl);
     var codec =
-        WebTransportQuic.transportParameters(Http3.newQuicServerCodecBuilder())
+        WebTransportQuic.transportParameters(Http3.newQuicServerCodecBuilder(), limits.maxStreams())
             .sslContext(sni)
             .maxIdleTimeout(
                 Math.max(30_000, 3 * relay.config().heartbeatTimeout().toMillis()),
                 TimeUnit.MILLISECONDS)
-            .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+            .tokenHandler(new SignedQuicTokenHandler())
             .handler(
                 new ChannelInitializer<QuicChannel>() {
                   @Override
                   protected void initChannel(QuicChannel quic) {
-                    WebTransportConnection connection = new WebTransportConnection(relay);
+                    WebTransportConnection connection =
+                        new WebTransportConnection(
+                            relay,
+                            new WebTransportConnection.Limits(
+                                limits.maxSessions(), limits.maxBufferedBytes()));
                     quic.pipeline().addLast(connection);
                     quic.pipeline()
                         .addLast(
@@ -118,9 +138,15 @@ public final class WebTransportServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       group.shutdownGracefully();
       throw new IllegalStateException("interrupted while binding UDP " + address, e);
-    } catch (RuntimeException e) {
-      group.shutdownGracefully();
-      throw new IllegalStateException("cannot bind WebTransport to UDP " + address + ": " + e, e);
+    } catch (Exception e) { // bind failures arrive as checked exceptions, thrown sneakily
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IllegalStateException(
+          "cannot listen for WebTransport on UDP port "
+              + port
+              + " ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + "): is another server using it? Choose another with --webtransport-port",
+          e);
     }
   }
 

@@ -4,10 +4,12 @@ import dev.videocall.server.core.Counters.Name;
 import dev.videocall.server.core.Relay;
 import dev.videocall.server.core.Session;
 import dev.videocall.types.CloseCodes;
+import dev.videocall.types.DisplayNames;
 import dev.videocall.types.Ids;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.BadRequestResponse;
+import io.javalin.http.HttpResponseException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +44,12 @@ public final class WebSocketEndpoint {
         });
   }
 
+  private static String addressOf(java.net.SocketAddress remote) {
+    return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+        ? inet.getAddress().getHostAddress()
+        : null;
+  }
+
   public void register(Javalin app) {
     app.wsBeforeUpgrade(
         PATH,
@@ -49,11 +57,21 @@ public final class WebSocketEndpoint {
           for (String param : new String[] {"user", "meeting"}) {
             String id = ctx.pathParam(param);
             if (!Ids.isValid(id)) {
+              relay.counters().inc(Name.REFUSED_BAD_REQUEST);
               throw new BadRequestResponse(
                   (param.equals("user") ? "user id" : "meeting id")
                       + " must match "
                       + Ids.VALID.pattern());
             }
+          }
+          String name = ctx.queryParam("name");
+          if (name != null && !name.isBlank() && !DisplayNames.isValid(name)) {
+            relay.counters().inc(Name.REFUSED_BAD_REQUEST);
+            throw new BadRequestResponse(DisplayNames.problem(name));
+          }
+          String problem = relay.admissionProblem(ctx.req().getRemoteAddr());
+          if (problem != null) {
+            throw new HttpResponseException(429, problem);
           }
         });
     app.ws(
@@ -62,13 +80,18 @@ public final class WebSocketEndpoint {
           ws.onConnect(
               ctx -> {
                 ctx.session.getRemote().setBatchMode(BatchMode.OFF);
-                Session s =
-                    relay.join(
-                        ctx.pathParam("user"),
-                        ctx.pathParam("meeting"),
-                        ctx.queryParam("name"),
-                        new JettyLink(ctx.session));
-                sessions.put(ctx.sessionId(), s);
+                try {
+                  Session s =
+                      relay.join(
+                          ctx.pathParam("user"),
+                          ctx.pathParam("meeting"),
+                          ctx.queryParam("name"),
+                          new JettyLink(ctx.session),
+                          addressOf(ctx.session.getRemoteAddress()));
+                  sessions.put(ctx.sessionId(), s);
+                } catch (Relay.Refused e) {
+                  ctx.closeSession(e.code(), e.getMessage());
+                }
               });
           ws.onBinaryMessage(
               ctx -> {

@@ -2,16 +2,24 @@ package dev.videocall.types.webtransport;
 
 import java.util.Arrays;
 
-/** Bytes received from a stream and not yet consumed, with varint peeking for record parsers. */
+/**
+ * Bytes received from a stream and not yet consumed, with varint peeking for record parsers. Holds
+ * no array until bytes arrive, and gives a large one back once it is empty, so that an idle stream
+ * costs next to nothing ({@link #retained} is what it holds).
+ */
 public final class ByteQueue {
-  private byte[] buf = new byte[1024];
+  private static final byte[] EMPTY = new byte[0];
+  private static final int SMALL = 1024;
+  private static final int KEEP_WHEN_EMPTY = 16 * 1024;
+
+  private byte[] buf = EMPTY;
   private int start;
   private int end;
 
   public void feed(byte[] data, int offset, int length) {
     if (end + length > buf.length) {
       int live = end - start;
-      byte[] next = new byte[Math.max(buf.length, live + length) * 2];
+      byte[] next = new byte[Math.max(SMALL, Math.max(buf.length, live + length) * 2)];
       System.arraycopy(buf, start, next, 0, live);
       buf = next;
       start = 0;
@@ -23,6 +31,11 @@ public final class ByteQueue {
 
   public int size() {
     return end - start;
+  }
+
+  /** Bytes of memory this queue holds (its buffer), whatever is in it. */
+  public int retained() {
+    return buf.length;
   }
 
   /** The varint {@code skip} bytes from the head, or -1 when it is not complete yet. */
@@ -42,6 +55,9 @@ public final class ByteQueue {
     if (start == end) {
       start = 0;
       end = 0;
+      if (buf.length > KEEP_WHEN_EMPTY) {
+        buf = EMPTY;
+      }
     }
     return out;
   }

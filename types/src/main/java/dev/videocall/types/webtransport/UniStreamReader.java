@@ -17,6 +17,11 @@ public final class UniStreamReader {
     this.deframer = new PacketDeframer(maxPacketBytes);
   }
 
+  /** Bytes of memory held for the header and for packets not yet complete. */
+  public int retained() {
+    return header.retained() + deframer.retained();
+  }
+
   /** The stream's session id, or -1 until enough bytes arrived. */
   public long sessionId() {
     return sessionId;

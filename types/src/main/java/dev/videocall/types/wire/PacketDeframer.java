@@ -49,6 +49,11 @@ public final class PacketDeframer {
     return queue.take(header, (int) length);
   }
 
+  /** Bytes of memory held for packets not yet complete. */
+  public int retained() {
+    return queue.retained();
+  }
+
   /** Bytes received but not yet returned as a packet. */
   public int buffered() {
     return queue.size();
