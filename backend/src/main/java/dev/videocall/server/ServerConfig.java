@@ -35,6 +35,7 @@ public record ServerConfig(
     int maxSessionsPerConnection,
     int maxStreamsPerConnection,
     long maxBufferedBytesPerConnection,
+    long maxBufferedBytes,
     Duration headerTimeout) {
 
   /** The embedded defaults: everything on one machine, no NATS, no configuration files. */
@@ -241,6 +242,15 @@ public record ServerConfig(
     long maxBufferedBytesPerConnection;
 
     @Option(
+        names = "--max-buffered-bytes",
+        paramLabel = "N",
+        defaultValue = "0",
+        description =
+            "bytes of unfinished packets all WebTransport connections together may hold; the"
+                + " connection that goes over is closed (default: 0 = a quarter of the heap)")
+    long maxBufferedBytes;
+
+    @Option(
         names = "--header-timeout-ms",
         paramLabel = "N",
         defaultValue = "10000",
@@ -281,6 +291,7 @@ public record ServerConfig(
           maxPacketBytes,
           1L << 32);
       range("--header-timeout-ms", headerTimeoutMs, 100, 3_600_000);
+      range("--max-buffered-bytes", maxBufferedBytes, 0, Long.MAX_VALUE);
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new InvalidConfig("--tls-cert and --tls-key go together");
       }
@@ -305,6 +316,7 @@ public record ServerConfig(
           maxSessionsPerConnection,
           maxStreamsPerConnection,
           maxBufferedBytesPerConnection,
+          maxBufferedBytes == 0 ? Runtime.getRuntime().maxMemory() / 4 : maxBufferedBytes,
           Duration.ofMillis(headerTimeoutMs));
     }
 

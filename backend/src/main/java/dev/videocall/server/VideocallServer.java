@@ -95,7 +95,9 @@ public final class VideocallServer implements AutoCloseable {
             new WebTransportServer.Limits(
                 config.maxSessionsPerConnection(),
                 config.maxStreamsPerConnection(),
-                config.maxBufferedBytesPerConnection()));
+                config.maxBufferedBytesPerConnection(),
+                config.maxBufferedBytes(),
+                config.maxSessionsPerIp()));
     WebSocketEndpoint webSocket = new WebSocketEndpoint(relay);
     HttpRoutes routes = new HttpRoutes(relay, bus, config.webRoot(), webTransport, config.bind());
     http =

@@ -17,10 +17,12 @@ public final class ServerProcess implements AutoCloseable {
 
   private final Process process;
   public final int httpPort;
+  private final File log;
 
-  private ServerProcess(Process process, int httpPort) {
+  private ServerProcess(Process process, int httpPort, File log) {
     this.process = process;
     this.httpPort = httpPort;
+    this.log = log;
   }
 
   /**
@@ -28,12 +30,58 @@ public final class ServerProcess implements AutoCloseable {
    * logging to {@code target/NAME-server.log}.
    */
   public static ServerProcess start(String name, String... extraArgs) throws IOException {
+    return launch(name, List.of("-jar", jar()), extraArgs);
+  }
+
+  /** The packaged jar with JVM options (e.g. a small heap) before {@code -jar}. */
+  public static ServerProcess startWithJvmOptions(
+      String name, List<String> jvmOptions, String... extraArgs) throws IOException {
+    List<String> what = new ArrayList<>(jvmOptions);
+    what.add("-jar");
+    what.add(jar());
+    return launch(name, what, extraArgs);
+  }
+
+  private static String jar() {
     String jar =
         System.getProperty("videocall.server.jar", "../backend/target/videocall-server.jar");
     if (!new File(jar).isFile()) {
       throw new IllegalStateException("server jar not built: " + jar + " (run ./mvnw verify)");
     }
-    return launch(name, List.of("-jar", jar), extraArgs);
+    return jar;
+  }
+
+  /** How a server process that was expected to fail ended. */
+  public record Exit(int code, Duration took, String output) {}
+
+  /**
+   * Runs the packaged jar with exactly {@code args} and waits up to {@code timeout} for it to exit
+   * (start-up failures); a process still running then is killed and reported with code -1.
+   */
+  public static Exit runExpectingExit(Duration timeout, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-jar");
+    cmd.add(jar());
+    cmd.addAll(List.of(args));
+    long start = System.nanoTime();
+    File out = File.createTempFile("videocall-exit", ".log");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out).start();
+      boolean exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      if (!exited) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+      return new Exit(
+          exited ? p.exitValue() : -1,
+          took,
+          java.nio.file.Files.readString(out.toPath(), java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      out.delete();
+    }
   }
 
   /**
@@ -48,6 +96,7 @@ public final class ServerProcess implements AutoCloseable {
     int port = Ports.free();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.addAll(what);
     cmd.addAll(
         List.of(
@@ -61,7 +110,7 @@ public final class ServerProcess implements AutoCloseable {
     File log = new File("target/" + name + "-server.log");
     log.getParentFile().mkdirs();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
-    ServerProcess server = new ServerProcess(p, port);
+    ServerProcess server = new ServerProcess(p, port, log);
     server.awaitHealthy();
     return server;
   }
@@ -74,6 +123,31 @@ public final class ServerProcess implements AutoCloseable {
   /** The page URL a person would open; "localhost" keeps the page a secure context. */
   public String meetingUrl(String user, String meeting) {
     return "http://localhost:" + httpPort + "/meeting/" + user + "/" + meeting;
+  }
+
+  /** Everything the server printed so far. */
+  public String log() throws IOException {
+    return java.nio.file.Files.readString(log.toPath(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The server's {@code /metrics} value of {@code metric}, or -1 when it is not there. */
+  public long metric(String metric) throws IOException, InterruptedException {
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String line : body.split("\n")) {
+      if (line.startsWith(metric + " ")) {
+        return (long) Double.parseDouble(line.substring(metric.length() + 1).trim());
+      }
+    }
+    return -1;
   }
 
   public long pid() {

@@ -80,6 +80,9 @@ public final class Counters {
     WEBTRANSPORT_BUFFER_LIMIT(
         "videocall_webtransport_buffer_limit_total",
         "WebTransport connections closed for holding more unfinished packet bytes than allowed"),
+    WEBTRANSPORT_CONNECTIONS_REFUSED(
+        "videocall_webtransport_connections_refused_total",
+        "QUIC connections refused: the client's address has --max-sessions-per-ip connections"),
     WEBTRANSPORT_SESSIONS_REFUSED(
         "videocall_webtransport_sessions_refused_total",
         "WebTransport sessions refused: more than --max-sessions-per-connection on a connection"),

@@ -109,6 +109,21 @@ public final class HttpRoutes {
     relay.counters().renderPrometheus(out);
     gauge(out, "videocall_sessions", "Sessions connected to this instance", relay.sessionCount());
     gauge(out, "videocall_meetings", "Meetings with sessions on this instance", relay.roomCount());
+    gauge(
+        out,
+        "videocall_webtransport_buffered_bytes",
+        "Bytes of unfinished client packets held for WebTransport streams",
+        webTransport.bufferedBytes());
+    out.append("# HELP jvm_memory_used_bytes Used bytes of a given JVM memory area\n");
+    out.append("# TYPE jvm_memory_used_bytes gauge\n");
+    java.lang.management.MemoryMXBean memory =
+        java.lang.management.ManagementFactory.getMemoryMXBean();
+    out.append("jvm_memory_used_bytes{area=\"heap\"} ")
+        .append(memory.getHeapMemoryUsage().getUsed())
+        .append('\n');
+    out.append("jvm_memory_used_bytes{area=\"nonheap\"} ")
+        .append(memory.getNonHeapMemoryUsage().getUsed())
+        .append('\n');
     ctx.contentType("text/plain; version=0.0.4").result(out.toString());
   }
 

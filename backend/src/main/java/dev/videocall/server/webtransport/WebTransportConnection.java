@@ -33,19 +33,21 @@ final class WebTransportConnection extends DatagramReader implements InboundPack
   /** Application error code of a connection closed for holding too much. */
   static final int BUFFER_LIMIT_ERROR = 0x1_0001;
 
-  /** Limits of one connection. */
-  record Limits(int maxSessions, long maxBufferedBytes) {}
+  /** Limits of one connection, and the server-wide total of buffered bytes it adds to. */
+  record Limits(
+      int maxSessions, long maxBufferedBytes, java.util.concurrent.atomic.LongAdder total) {}
 
   private final Relay relay;
-  private final Limits limits;
+  private final ConnectionBudget budget;
   private final Map<Long, WebTransportSession> sessions = new ConcurrentHashMap<>();
   private QuicChannel quic; // set when the handler is added
   private long buffered; // on the connection's event loop, like all of its streams
   private boolean overLimit;
+  private boolean gone;
 
-  WebTransportConnection(Relay relay, Limits limits) {
+  WebTransportConnection(Relay relay, ConnectionBudget budget) {
     this.relay = relay;
-    this.limits = limits;
+    this.budget = budget;
   }
 
   private Counters counters() {
@@ -59,7 +61,7 @@ final class WebTransportConnection extends DatagramReader implements InboundPack
 
   /** False when the connection already has as many sessions as allowed. */
   boolean add(WebTransportSession s) {
-    if (sessions.size() >= limits.maxSessions()) {
+    if (sessions.size() >= budget.limits().maxSessions()) {
       counters().inc(Name.WEBTRANSPORT_SESSIONS_REFUSED);
       return false;
     }
@@ -102,8 +104,12 @@ final class WebTransportConnection extends DatagramReader implements InboundPack
 
   @Override
   public boolean holding(long delta) {
+    if (gone) {
+      return delta <= 0; // already given back in full when the connection ended
+    }
     buffered += delta;
-    if (delta > 0 && buffered > limits.maxBufferedBytes()) {
+    boolean withinTotal = budget.hold(delta);
+    if (delta > 0 && (buffered > budget.limits().maxBufferedBytes() || !withinTotal)) {
       if (!overLimit) {
         overLimit = true;
         counters().inc(Name.WEBTRANSPORT_BUFFER_LIMIT);
@@ -111,7 +117,7 @@ final class WebTransportConnection extends DatagramReader implements InboundPack
             "closing a WebTransport connection from {}: {} bytes of unfinished packets (limit {})",
             quic == null ? "?" : quic.remoteSocketAddress(),
             buffered,
-            limits.maxBufferedBytes());
+            budget.limits().maxBufferedBytes());
         closeConnection(BUFFER_LIMIT_ERROR, "too many unfinished packets");
       }
       return false;
@@ -163,6 +169,9 @@ final class WebTransportConnection extends DatagramReader implements InboundPack
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    gone = true;
+    budget.hold(-buffered); // its streams go with it, whenever they are told
+    buffered = 0;
     for (WebTransportSession s : sessions.values()) {
       ended(s, "connection closed");
     }

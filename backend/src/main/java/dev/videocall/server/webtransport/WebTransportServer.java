@@ -1,5 +1,6 @@
 package dev.videocall.server.webtransport;
 
+import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
 import dev.videocall.webtransport.WebTransportQuic;
 import io.netty.bootstrap.Bootstrap;
@@ -32,12 +33,15 @@ public final class WebTransportServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebTransportServer.class);
   private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofDays(2);
 
+  private final ConnectionBudget budget;
   private final EventLoopGroup group;
   private final Channel channel;
   private volatile ServerCertificate certificate;
   private volatile QuicSslContext ssl;
 
-  private WebTransportServer(EventLoopGroup group, Channel channel, ServerCertificate cert) {
+  private WebTransportServer(
+      EventLoopGroup group, Channel channel, ServerCertificate cert, ConnectionBudget budget) {
+    this.budget = budget;
     this.group = group;
     this.channel = channel;
     this.certificate = cert;
@@ -50,8 +54,14 @@ public final class WebTransportServer implements AutoCloseable {
    * @param maxStreams concurrent unidirectional streams the client may open
    * @param maxBufferedBytes bytes of unfinished packets across the connection's streams
    */
-  public record Limits(int maxSessions, int maxStreams, long maxBufferedBytes) {
-    public static final Limits DEFAULT = new Limits(16, 100, 4L << 20);
+  public record Limits(
+      int maxSessions,
+      int maxStreams,
+      long maxBufferedBytes,
+      long maxBufferedBytesTotal,
+      int maxConnectionsPerAddress) {
+    public static final Limits DEFAULT =
+        new Limits(16, 100, 4L << 20, Runtime.getRuntime().maxMemory() / 4, 100);
   }
 
   /** {@link #start(String, int, Relay, ServerCertificate, Limits)} with the default limits. */
@@ -68,6 +78,7 @@ public final class WebTransportServer implements AutoCloseable {
       String bind, int port, Relay relay, ServerCertificate configured, Limits limits) {
     ServerCertificate cert = configured != null ? configured : ServerCertificate.generate();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    ConnectionBudget budget = new ConnectionBudget(limits);
     WebTransportServer[] self = new WebTransportServer[1];
     QuicSslContext sni = QuicSslContextBuilder.buildForServerWithSni(name -> self[0].ssl);
     var codec =
@@ -81,11 +92,19 @@ public final class WebTransportServer implements AutoCloseable {
                 new ChannelInitializer<QuicChannel>() {
                   @Override
                   protected void initChannel(QuicChannel quic) {
-                    WebTransportConnection connection =
-                        new WebTransportConnection(
-                            relay,
-                            new WebTransportConnection.Limits(
-                                limits.maxSessions(), limits.maxBufferedBytes()));
+                    java.net.InetAddress address =
+                        quic.remoteSocketAddress() instanceof InetSocketAddress inet
+                            ? inet.getAddress()
+                            : null;
+                    if (address != null && !budget.open(address)) {
+                      relay.counters().inc(Counters.Name.WEBTRANSPORT_CONNECTIONS_REFUSED);
+                      quic.close(true, 0x1_0002, io.netty.buffer.Unpooled.EMPTY_BUFFER);
+                      return;
+                    }
+                    if (address != null) {
+                      quic.closeFuture().addListener(f -> budget.closed(address));
+                    }
+                    WebTransportConnection connection = new WebTransportConnection(relay, budget);
                     quic.pipeline().addLast(connection);
                     quic.pipeline()
                         .addLast(
@@ -121,7 +140,7 @@ public final class WebTransportServer implements AutoCloseable {
               .bind(address)
               .sync()
               .channel();
-      WebTransportServer server = new WebTransportServer(group, channel, cert);
+      WebTransportServer server = new WebTransportServer(group, channel, cert, budget);
       server.ssl = sslContext(cert);
       self[0] = server;
       if (cert.selfSigned()) {
@@ -168,6 +187,11 @@ public final class WebTransportServer implements AutoCloseable {
       certificate = next;
       log.info("renewed the self-signed certificate: sha-256 {}", next.sha256Hex());
     }
+  }
+
+  /** Bytes of unfinished client packets held across all connections now. */
+  public long bufferedBytes() {
+    return budget.buffered();
   }
 
   public int port() {
