@@ -27,11 +27,20 @@ public final class NatsProcess implements AutoCloseable {
   private final int clusterPort;
   private final int[] routes;
   private final long maxPayload;
+  private final String config;
   private Process process;
 
   /** A single server with default limits. */
   public NatsProcess() throws IOException {
     this(0, 0, new int[0]);
+  }
+
+  /**
+   * A single server with this configuration file text (authorization, TLS...), started now or only
+   * by {@link #start} (to test what happens while NATS is down).
+   */
+  public static NatsProcess withConfig(String config, boolean startNow) throws IOException {
+    return new NatsProcess(0, config, startNow, 0);
   }
 
   /**
@@ -43,12 +52,21 @@ public final class NatsProcess implements AutoCloseable {
   }
 
   private NatsProcess(long maxPayload, int clusterPort, int... routes) throws IOException {
+    this(maxPayload, null, true, clusterPort, routes);
+  }
+
+  private NatsProcess(
+      long maxPayload, String config, boolean startNow, int clusterPort, int... routes)
+      throws IOException {
     this.port = Ports.free();
     this.monitorPort = Ports.free();
     this.maxPayload = maxPayload;
+    this.config = config;
     this.clusterPort = clusterPort;
     this.routes = routes.clone();
-    start();
+    if (startNow) {
+      start();
+    }
   }
 
   /** A single server whose max_payload is {@code bytes} (nats-server's default is 1 MB). */
@@ -71,10 +89,14 @@ public final class NatsProcess implements AutoCloseable {
                 String.valueOf(port),
                 "-m",
                 String.valueOf(monitorPort)));
-    if (maxPayload > 0) {
+    if (maxPayload > 0 || config != null) {
       Path conf = Files.createTempFile("nats-", ".conf");
       conf.toFile().deleteOnExit();
-      Files.writeString(conf, "max_payload: " + maxPayload + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          conf,
+          (maxPayload > 0 ? "max_payload: " + maxPayload + "\n" : "")
+              + (config == null ? "" : config + "\n"),
+          StandardCharsets.UTF_8);
       cmd.addAll(List.of("-c", conf.toString()));
     }
     if (clusterPort > 0) {
@@ -117,8 +139,10 @@ public final class NatsProcess implements AutoCloseable {
   }
 
   public void stop() throws InterruptedException {
-    process.destroy();
-    process.waitFor(10, TimeUnit.SECONDS);
+    if (process != null) {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   /** A counter of /varz, e.g. "in_msgs". */

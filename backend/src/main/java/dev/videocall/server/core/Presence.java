@@ -233,6 +233,11 @@ public final class Presence {
 
   // Always under this object's lock, so a roster can never overtake a later LEFT on the wire.
   private void publish(Kind kind, String reason, List<Member> members) {
-    bus.publishPresence(new PresenceMessage(kind, instanceId, reason, members).encode());
+    try {
+      bus.publishPresence(new PresenceMessage(kind, instanceId, reason, members).encode());
+    } catch (RuntimeException e) {
+      // the periodic roster repeats what matters; a failure here must not fail a join or a leave
+      log.warn("presence: {} not published: {}", kind, e.toString());
+    }
   }
 }

@@ -15,11 +15,12 @@ import io.netty.channel.ChannelPipeline;
  * (an HTTP/3 request) gets its bytes replayed to the codec untouched.
  */
 final class BidiStreamSniffer extends ChannelInboundHandlerAdapter {
-  private final WebTransportConnection connection;
+  private final java.util.function.Supplier<io.netty.channel.ChannelHandler> packetStream;
   private final ByteQueue first = new ByteQueue();
 
-  BidiStreamSniffer(WebTransportConnection connection) {
-    this.connection = connection;
+  /** {@code packetStream} makes the reader of a WebTransport stream (after its signal). */
+  BidiStreamSniffer(java.util.function.Supplier<io.netty.channel.ChannelHandler> packetStream) {
+    this.packetStream = packetStream;
   }
 
   @Override
@@ -43,7 +44,7 @@ final class BidiStreamSniffer extends ChannelInboundHandlerAdapter {
           pipeline.remove(name);
         }
       }
-      pipeline.addLast(connection.inboundStream());
+      pipeline.addLast(packetStream.get());
       int n = first.varintLengthAt(0);
       byte[] rest = first.take(n, first.size() - n);
       pipeline.remove(this);

@@ -113,7 +113,9 @@ public final class WebTransportServer implements AutoCloseable {
                                   @Override
                                   protected void initChannel(QuicStreamChannel stream) {
                                     // ahead of Netty's HTTP/3 codec: WebTransport bidi streams
-                                    stream.pipeline().addFirst(new BidiStreamSniffer(connection));
+                                    stream
+                                        .pipeline()
+                                        .addFirst(new BidiStreamSniffer(connection::inboundStream));
                                     stream
                                         .pipeline()
                                         .addLast(new ConnectHandler(connection, relay));

@@ -1,6 +1,7 @@
 package dev.videocall.server.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.videocall.proto.MeetingPacket;
@@ -206,5 +207,145 @@ class RelayTest {
     relay.receive(s, big, 0, big.length);
     assertEquals(CloseCodes.TOO_BIG, link.closeCode);
     assertTrue(s.hasLeft());
+  }
+
+  /**
+   * Hardening issue, item 3: a newcomer whose first packets overflow its queue is closed while
+   * joining; it used to leave before it entered the room, then enter it and stay forever.
+   */
+  @Test
+  void aNewcomerClosedWhileJoiningNeverEntersTheRoom() {
+    relay.close();
+    relay =
+        new Relay(
+            new Relay.Config(1 << 20, 64, Duration.ofSeconds(10), "t"),
+            new LocalBus(),
+            counters,
+            Runnable::run);
+    FakeLink first = new FakeLink();
+    first.stalled = true; // a queue that never drains: its second packet overflows
+    relay.join("first", "m1", null, first);
+    FakeLink second = new FakeLink();
+    second.stalled = true;
+    Session s = relay.join("second-with-a-longer-name", "m1", "Second", second);
+    assertTrue(s.hasLeft());
+    assertEquals(CloseCodes.TOO_SLOW, second.closeCode);
+    assertEquals(1, relay.sessionCount(), "only the first, no ghost: " + counters.snapshot());
+    assertEquals(1, relay.roomCount());
+  }
+
+  /** Hardening issue, item 4: names are bounded and printable. */
+  @Test
+  void displayNamesAreBoundedAndPrintable() {
+    FakeLink link = new FakeLink();
+    String longName = "x".repeat(6000);
+    assertEquals(
+        "a display name has at most 64 characters (this one has 6000)",
+        assertThrows(IllegalArgumentException.class, () -> relay.join("a", "m1", longName, link))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> relay.join("a", "m1", "evil\u202Eeman", link));
+    assertThrows(IllegalArgumentException.class, () -> relay.join("a", "m1", "line\nbreak", link));
+    Session ok = relay.join("a", "m1", "  Zoë 山田 🎥  ", link);
+    assertEquals("Zoë 山田 🎥", ok.displayName());
+    assertEquals(1, relay.sessionCount());
+  }
+
+  /** Hardening issue, item 8: control packets are bounded in size and rate. */
+  @Test
+  void controlPacketsAreLimitedInSizeAndRateAndMediaIsNot() throws Exception {
+    relay.close();
+    relay =
+        new Relay(
+            new Relay.Config(
+                1 << 20, 1 << 20, Duration.ofSeconds(10), "t", 16 * 1024, 10, 100, 100),
+            new LocalBus(),
+            counters,
+            Runnable::run);
+    FakeLink aLink = new FakeLink();
+    FakeLink bLink = new FakeLink();
+    Session a = relay.join("alice", "m1", null, aLink);
+    relay.join("bob", "m1", null, bLink);
+    int before = bLink.written.size();
+    PacketWrapper bigDiagnostics =
+        PacketWrapper.newBuilder()
+            .setPacketType(PacketType.DIAGNOSTICS)
+            .setData(com.google.protobuf.ByteString.copyFrom(new byte[1 << 20 - 100]))
+            .build();
+    for (int i = 0; i < 12; i++) {
+      send(a, bigDiagnostics);
+    }
+    assertEquals(before, bLink.written.size(), "no megabyte diagnostics reach bob");
+    assertEquals(12, counters.get(Counters.Name.DROPPED_CONTROL_TOO_BIG));
+    assertTrue(!a.hasLeft() && bLink.closeCode == 0, "nobody is closed for it");
+    for (int i = 0; i < 100; i++) {
+      send(a, Packets.heartbeat(true, true));
+    }
+    int heartbeats = bLink.written.size() - before;
+    assertTrue(heartbeats >= 20 && heartbeats <= 22, "burst of twice the rate: " + heartbeats);
+    assertEquals(100 - heartbeats, counters.get(Counters.Name.DROPPED_RATE_LIMITED));
+    int beforeVideo = bLink.written.size();
+    for (int i = 0; i < 100; i++) {
+      send(
+          a,
+          Packets.media(
+              Packets.videoFrame(new byte[10], i == 0, i, 0, dev.videocall.proto.VideoCodec.VP8)));
+    }
+    assertEquals(beforeVideo + 100, bLink.written.size(), "media is not rate-limited here");
+  }
+
+  /** Hardening issue, item 8: keyframe requests must name a target, and are coalesced there. */
+  @Test
+  void keyframeRequestsAreTargetedAndCoalescedPerTarget() throws Exception {
+    FakeLink aLink = new FakeLink();
+    FakeLink bLink = new FakeLink();
+    FakeLink cLink = new FakeLink();
+    Session a = relay.join("alice", "m1", null, aLink);
+    Session b = relay.join("bob", "m1", null, bLink);
+    Session c = relay.join("carol", "m1", null, cLink);
+    int toA = aLink.written.size();
+    int toC = cLink.written.size();
+    send(b, Packets.keyframeRequest(0, dev.videocall.proto.MediaPacket.MediaType.VIDEO));
+    assertEquals(toA, aLink.written.size(), "an untargeted request reaches nobody");
+    assertEquals(1, counters.get(Counters.Name.DROPPED_UNTARGETED_KEYFRAME_REQUEST));
+    for (int i = 0; i < 20; i++) {
+      send(b, Packets.keyframeRequest(a.id(), dev.videocall.proto.MediaPacket.MediaType.VIDEO));
+      send(c, Packets.keyframeRequest(a.id(), dev.videocall.proto.MediaPacket.MediaType.VIDEO));
+    }
+    assertEquals(toA + 1, aLink.written.size(), "one request passes in the window");
+    send(b, Packets.keyframeRequest(a.id(), dev.videocall.proto.MediaPacket.MediaType.SCREEN));
+    assertEquals(toA + 2, aLink.written.size(), "the screen is another stream");
+    assertEquals(toC, cLink.written.size());
+    Thread.sleep(Outbox.KEYFRAME_REQUEST_COALESCE_NANOS / 1_000_000 + 20);
+    send(c, Packets.keyframeRequest(a.id(), dev.videocall.proto.MediaPacket.MediaType.VIDEO));
+    assertEquals(toA + 3, aLink.written.size(), "and again after the window");
+  }
+
+  /** Hardening issue, item 10: sessions in all and per address are capped. */
+  @Test
+  void sessionsAreCappedInAllAndPerAddress() {
+    relay.close();
+    relay =
+        new Relay(
+            new Relay.Config(1 << 20, 1 << 20, Duration.ofSeconds(10), "t", 16 * 1024, 50, 5, 3),
+            new LocalBus(),
+            counters,
+            Runnable::run);
+    for (int i = 0; i < 3; i++) {
+      relay.join("u" + i, "m" + i, null, new FakeLink(), "10.0.0.1");
+    }
+    Relay.Refused perAddress =
+        assertThrows(
+            Relay.Refused.class, () -> relay.join("u9", "m9", null, new FakeLink(), "10.0.0.1"));
+    assertEquals(CloseCodes.TRY_AGAIN_LATER, perAddress.code());
+    relay.join("same", "m0", null, new FakeLink(), "10.0.0.2");
+    Session last = relay.join("v", "m0", null, new FakeLink(), "10.0.0.3");
+    assertThrows(
+        Relay.Refused.class, () -> relay.join("w", "m0", null, new FakeLink(), "10.0.0.4"));
+    assertEquals(5, relay.sessionCount());
+    relay.leave(last, "bye");
+    relay.join("w", "m0", null, new FakeLink(), "10.0.0.4");
+    assertEquals(1, counters.get(Counters.Name.REFUSED_SESSIONS_PER_IP));
+    assertEquals(1, counters.get(Counters.Name.REFUSED_SESSIONS_LIMIT));
   }
 }

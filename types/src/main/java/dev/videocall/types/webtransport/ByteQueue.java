@@ -19,9 +19,16 @@ public final class ByteQueue {
   public void feed(byte[] data, int offset, int length) {
     if (end + length > buf.length) {
       int live = end - start;
-      byte[] next = new byte[Math.max(SMALL, Math.max(buf.length, live + length) * 2)];
-      System.arraycopy(buf, start, next, 0, live);
-      buf = next;
+      int needed = live + length;
+      if (needed <= buf.length && buf.length <= Math.max(KEEP_WHEN_EMPTY, 4 * needed)) {
+        System.arraycopy(buf, start, buf, 0, live); // room enough once compacted
+      } else {
+        // sized by what is held, not by the old capacity: capacity follows the bytes held (the
+        // fuzz test found it doubling with every refill while a packet was always pending)
+        byte[] next = new byte[Math.max(SMALL, needed * 2)];
+        System.arraycopy(buf, start, next, 0, live);
+        buf = next;
+      }
       start = 0;
       end = live;
     }
