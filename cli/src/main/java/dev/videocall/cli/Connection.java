@@ -12,8 +12,53 @@ import java.util.function.Consumer;
 final class Connection {
   private Connection() {}
 
-  /** "webtransport", "websocket", or "auto" (WebTransport, then WebSocket). */
+  /**
+   * "webtransport", "websocket", or "auto" (WebTransport, then WebSocket). A server that does not
+   * answer (busy, starting, unreachable) is tried again with growing pauses until {@code timeout}
+   * has passed; a server that answers with a refusal is not.
+   */
   static VideocallClient join(
+      URI server,
+      String user,
+      String meeting,
+      String displayName,
+      String transport,
+      java.time.Duration timeout,
+      Consumer<PacketWrapper> onPacket,
+      VideocallClient.CloseListener onClose) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pauseMs = 250;
+    while (true) {
+      try {
+        return joinOnce(server, user, meeting, displayName, transport, onPacket, onClose);
+      } catch (Unanswered e) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException(
+              e.getMessage() + "; gave up after " + timeout.toSeconds() + " s", e);
+        }
+        System.err.println(e.getMessage() + "; trying again");
+        try {
+          Thread.sleep(Math.min(pauseMs, left / 1_000_000 + 1));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while connecting", ie);
+        }
+        pauseMs = Math.min(pauseMs * 2, 4000);
+      }
+    }
+  }
+
+  /** No answer (yet): worth another try. */
+  static final class Unanswered extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Unanswered(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private static VideocallClient joinOnce(
       URI server,
       String user,
       String meeting,
@@ -54,12 +99,11 @@ final class Connection {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting", e);
     } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "no answer from " + server + " over " + transport + " within 5 s", e);
+      throw new Unanswered("no answer from " + server + " over " + transport + " within 5 s", e);
     } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof java.net.ConnectException) {
-          throw new IllegalStateException(
+          throw new Unanswered(
               "server unreachable: nothing answers at " + server + " (" + transport + ")", e);
         }
       }

@@ -35,6 +35,7 @@ final class StreamCommand {
           [--resolution 1280x720] [--fps 30] [--frame-format NV12|YUYV|MJPEG] [--bitrate-kbps 500]
           [--codec vp8|vp9] [--server http://localhost:8080] [--transport webtransport|websocket]
           [--audio-device N | --test-tone | --no-audio] [--display-name NAME] [--duration 30s]
+          [--connect-timeout 20s]
         Streams until Ctrl-C (or for --duration), then leaves the meeting. --frame-format applies to cameras (default
         YUYV). Audio defaults to the test tone with --test-pattern and to none with a camera.""";
 
@@ -52,13 +53,15 @@ final class StreamCommand {
           "transport",
           "audio-device",
           "display-name",
-          "duration");
+          "duration",
+          "connect-timeout");
   private static final Set<String> FLAGS = Set.of("test-pattern", "test-tone", "no-audio");
 
   private final AtomicBoolean keyframeWanted = new AtomicBoolean();
   private final AtomicLong keyframeRequests = new AtomicLong();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile String closeReason;
+  private volatile long ownSession = -1;
 
   int run(List<String> argv) throws Exception {
     Args a = new Args(argv, VALUED, FLAGS);
@@ -114,13 +117,22 @@ final class StreamCommand {
               meeting,
               a.string("display-name", user),
               transport,
+              a.duration("connect-timeout", java.time.Duration.ofSeconds(20)),
               this::onPacket,
               (code, reason) -> {
                 if (stopped.getCount() > 0) {
-                  closeReason = "session closed by the server (" + code + "): " + reason;
+                  closeReason =
+                      dev.videocall.types.CloseCodes.forbidsReconnect(code)
+                          ? "another session of "
+                              + user
+                              + " joined this meeting and replaced this one; not reconnecting ("
+                              + code
+                              + ")"
+                          : "session closed by the server (" + code + "): " + reason;
                   stopped.countDown();
                 }
               });
+      ownSession = client.sessionId();
       client.mediaState(true, audio != null);
       System.err.printf(
           "streaming %s %dx%d@%d %s %d kbit/s%s to %s/%s over %s (Ctrl-C to leave)%n",
@@ -194,7 +206,9 @@ final class StreamCommand {
     }
     try {
       MediaPacket m = MediaPacket.parseFrom(w.getData());
-      if (m.getMediaType() == MediaType.KEYFRAME_REQUEST) {
+      // only requests addressed to this session: a request for someone else's stream (broadcast
+      // or forged) must not make us send keyframes
+      if (m.getMediaType() == MediaType.KEYFRAME_REQUEST && w.getTargetSessionId() == ownSession) {
         keyframeRequests.incrementAndGet();
         keyframeWanted.set(true);
       }

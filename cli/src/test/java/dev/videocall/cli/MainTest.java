@@ -43,9 +43,14 @@ class MainTest {
             "--server",
             "http://127.0.0.1:1",
             "--transport",
-            "websocket");
+            "websocket",
+            "--connect-timeout",
+            "2s");
     assertEquals(1, o.exit());
     assertTrue(o.err().contains("server unreachable"), o.err());
+    // hardening issue, item 12: a busy or starting server gets more than one chance
+    assertTrue(o.err().contains("trying again"), o.err());
+    assertTrue(o.err().contains("gave up after 2 s"), o.err());
   }
 
   @Test
