@@ -178,4 +178,127 @@ class WebTransportIntegrationTest {
     bob.awaitMeeting(MeetingEventType.PARTICIPANT_LEFT, "big");
     assertTrue(!bob.client.closed().isDone());
   }
+
+  /**
+   * "Every frame intact" issue: a Java client never hands an out-of-order delta frame to its
+   * decoder. The sender here behaves like the old page: every video frame on a stream of its own (a
+   * wrapper that claims audio, so the mapping gives each large frame its own stream), and some
+   * neighbours swapped on top, so frames reach the receiver out of order. The receiver's decoder
+   * must still see only valid chains: each delta frame right after the frame decoded before it.
+   */
+  @Test
+  void outOfOrderDeltaFramesNeverReachTheDecoder() throws Exception {
+    server = TestServer.start();
+    int frames = 600;
+    int group = 30;
+    java.util.List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+    long[] lastDecoded = {-1};
+    java.util.concurrent.atomic.AtomicInteger arrivedOutOfOrder =
+        new java.util.concurrent.atomic.AtomicInteger();
+    long[] lastArrived = {-1};
+    java.util.concurrent.atomic.AtomicInteger arrived =
+        new java.util.concurrent.atomic.AtomicInteger();
+    dev.videocall.client.VideoStreams[] streams = new dev.videocall.client.VideoStreams[1];
+    Peer sender = join("sender", "order", "webtransport");
+    try (VideocallClient receiver =
+        VideocallClient.to(TestServer.url(server))
+            .user("receiver")
+            .meeting("order")
+            .transport("webtransport")
+            .onPacket(
+                w -> {
+                  if (isMedia(w, MediaType.VIDEO)) {
+                    long seq = media(w).getVideoMetadata().getSequence();
+                    synchronized (lastArrived) {
+                      if (seq < lastArrived[0]) {
+                        arrivedOutOfOrder.incrementAndGet();
+                      }
+                      lastArrived[0] = Math.max(lastArrived[0], seq);
+                    }
+                    arrived.incrementAndGet();
+                    streams[0].onPacket(w);
+                  }
+                })
+            .connect()
+            .get(10, TimeUnit.SECONDS)) {
+      streams[0] =
+          dev.videocall.client.VideoStreams.of(
+              receiver,
+              (senderSession, frame) -> {
+                long seq = frame.getVideoMetadata().getSequence();
+                boolean key = Packets.isKeyframe(frame);
+                if (!key && seq != lastDecoded[0] + 1) {
+                  violations.add("delta " + seq + " after " + lastDecoded[0]);
+                }
+                lastDecoded[0] = seq;
+              });
+      sender.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, "receiver");
+      java.util.List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < frames; i++) {
+        order.add(i);
+      }
+      for (int i = 3; i + 1 < frames; i += 7) {
+        java.util.Collections.swap(order, i, i + 1);
+      }
+      byte[] payload = new byte[1500];
+      // at most 32 streams in flight: the server lets a client hold 100 open at once
+      java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+      java.util.concurrent.atomic.AtomicInteger failedSends =
+          new java.util.concurrent.atomic.AtomicInteger();
+      String[] firstFailure = {""};
+      for (int i : order) {
+        inFlight.acquire();
+        PacketWrapper frame =
+            Packets.media(
+                    Packets.videoFrame(payload, i % group == 0, i, i * 33_333L, VideoCodec.VP8))
+                .toBuilder()
+                .setMediaKind(PacketWrapper.MediaKind.AUDIO) // large "audio": a stream per frame
+                .build();
+        sender
+            .client
+            .send(frame)
+            .whenComplete(
+                (ok, error) -> {
+                  if (error != null && failedSends.incrementAndGet() == 1) {
+                    firstFailure[0] = String.valueOf(error);
+                  }
+                  inFlight.release();
+                });
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (arrived.get() < frames && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      dev.videocall.client.VideoStreams v = streams[0];
+      String report =
+          String.format(
+              "%d of %d frames arrived, %d out of order; decoded %d, stale %d, gaps %d, keyframe"
+                  + " requests %d%n",
+              arrived.get(),
+              frames,
+              arrivedOutOfOrder.get(),
+              v.decoded(),
+              v.stale(),
+              v.gaps(),
+              v.keyframeRequests());
+      report +=
+          "failed sends "
+              + failedSends.get()
+              + " ("
+              + firstFailure[0]
+              + "); server: "
+              + server.relay().counters().snapshot()
+              + "\n";
+      System.out.print(report);
+      assertTrue(violations.isEmpty(), violations + "\n" + report);
+      assertTrue(arrivedOutOfOrder.get() > 0, "the test must really reorder: " + report);
+      assertTrue(v.decoded() >= frames / group, "at least every keyframe decodes: " + report);
+      assertTrue(v.keyframeRequests() > 0, report);
+      sender.await(
+          "a keyframe request addressed to the sender",
+          w ->
+              isMedia(w, MediaType.KEYFRAME_REQUEST)
+                  && w.getTargetSessionId() == sender.client.sessionId());
+    }
+  }
 }

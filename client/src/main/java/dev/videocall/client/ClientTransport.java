@@ -1,17 +1,17 @@
 package dev.videocall.client;
 
-import dev.videocall.proto.PacketWrapper.MediaKind;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /** One connection to a server's lobby, carrying whole PacketWrapper messages both ways. */
 public interface ClientTransport {
   /**
-   * Sends one packet; sends complete in call order. {@code kind} is the packet's media kind when
-   * the caller knows it (transports that map kinds onto streams use it), or null for bytes of
-   * unknown content.
+   * Sends one packet; sends complete in call order. {@code mediaKind} (the wrapper's) and {@code
+   * keyframe} are what the WebTransport mapping routes by ({@link
+   * dev.videocall.types.webtransport.PacketRoute#of}); a negative kind means bytes of unknown
+   * content, which the transport reads itself.
    */
-  CompletableFuture<Void> send(ByteBuffer packet, MediaKind kind);
+  CompletableFuture<Void> send(ByteBuffer packet, int mediaKind, boolean keyframe);
 
   /** Starts a clean close. */
   void close(int code, String reason);

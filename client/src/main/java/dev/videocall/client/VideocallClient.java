@@ -93,12 +93,18 @@ public final class VideocallClient implements AutoCloseable {
   }
 
   public CompletableFuture<Void> send(PacketWrapper packet) {
-    return transport.send(ByteBuffer.wrap(packet.toByteArray()), packet.getMediaKind());
+    return transport.send(
+        ByteBuffer.wrap(packet.toByteArray()), packet.getMediaKindValue(), isKeyframe(packet));
   }
 
   /** Sends bytes as they are; for tools and tests that need to send what a client should not. */
   public CompletableFuture<Void> sendRaw(byte[] bytes) {
-    return transport.send(ByteBuffer.wrap(bytes), null);
+    return transport.send(ByteBuffer.wrap(bytes), -1, false);
+  }
+
+  /** Whether a MEDIA packet carries a keyframe, read without copying the frame. */
+  static boolean isKeyframe(PacketWrapper packet) {
+    return packet.getPacketType() == PacketType.MEDIA && Packets.isKeyframe(packet.getData());
   }
 
   /** What heartbeats report from now on. */

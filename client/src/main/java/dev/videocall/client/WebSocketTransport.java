@@ -1,6 +1,5 @@
 package dev.videocall.client;
 
-import dev.videocall.proto.PacketWrapper.MediaKind;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -109,7 +108,7 @@ public final class WebSocketTransport implements ClientTransport {
   }
 
   @Override
-  public CompletableFuture<Void> send(ByteBuffer packet, MediaKind kind) {
+  public CompletableFuture<Void> send(ByteBuffer packet, int mediaKind, boolean keyframe) {
     CompletableFuture<Void> sent = new CompletableFuture<>();
     channel
         .writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(packet)))

@@ -2,9 +2,9 @@ package dev.videocall.client;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.videocall.proto.PacketWrapper;
-import dev.videocall.proto.PacketWrapper.MediaKind;
 import dev.videocall.types.Ids;
 import dev.videocall.types.webtransport.Capsule;
+import dev.videocall.types.webtransport.PacketRoute;
 import dev.videocall.types.webtransport.WebTransportProtocol;
 import dev.videocall.webtransport.Capsules;
 import dev.videocall.webtransport.DatagramReader;
@@ -56,9 +56,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The WebTransport transport (HTTP/3 over QUIC, Netty), pinning the server's certificate by the
- * SHA-256 from /api/webtransport as browsers do. Same packet mapping as the server: control packets
- * on one long-lived stream, each video frame it sends on a stream of its own (the server sends a
- * stream per group of pictures), audio as a datagram when it fits.
+ * SHA-256 from /api/webtransport as browsers do. Packets go by {@link PacketRoute}, as on the
+ * server and in the page: video on a stream per group of pictures, so the network cannot reorder a
+ * group.
  */
 public final class WebTransportTransport implements ClientTransport {
   private static final int MAX_PACKET_BYTES = 64 << 20;
@@ -237,49 +237,36 @@ public final class WebTransportTransport implements ClientTransport {
   }
 
   @Override
-  public CompletableFuture<Void> send(ByteBuffer packet, MediaKind kind) {
+  public CompletableFuture<Void> send(ByteBuffer packet, int mediaKind, boolean keyframe) {
     byte[] bytes = new byte[packet.remaining()];
     packet.get(bytes);
+    if (mediaKind < 0) { // bytes nobody described: read them; what does not parse is control
+      try {
+        PacketWrapper w = PacketWrapper.parseFrom(bytes);
+        mediaKind = w.getMediaKindValue();
+        keyframe = VideocallClient.isKeyframe(w);
+      } catch (InvalidProtocolBufferException e) {
+        mediaKind = 0;
+      }
+    }
     CompletableFuture<Void> sent = new CompletableFuture<>();
     if (ended.get()) {
       sent.completeExceptionally(new IllegalStateException("session ended"));
       return sent;
     }
     sender.send(
-        bytes,
-        kindOf(kind, bytes),
-        error -> {
-          if (error == null) {
-            sent.complete(null);
-          } else {
-            sent.completeExceptionally(error);
-          }
-        });
+        new PacketSender.Outgoing(
+            bytes,
+            PacketRoute.of(mediaKind, keyframe, bytes.length),
+            mediaKind, // camera and screen frames are two sequences of groups
+            error -> {
+              if (error == null) {
+                sent.complete(null);
+              } else {
+                sent.completeExceptionally(error);
+              }
+            }));
     return sent;
-  }
-
-  /**
-   * The mapping's kind: from the caller's hint, else from the bytes; bytes that do not parse go on
-   * the control stream, where the server judges them.
-   */
-  private static PacketSender.Kind kindOf(MediaKind hint, byte[] bytes) {
-    MediaKind kind = hint;
-    if (kind == null) {
-      try {
-        kind = PacketWrapper.parseFrom(bytes).getMediaKind();
-      } catch (InvalidProtocolBufferException e) {
-        return PacketSender.Kind.CONTROL;
-      }
-    }
-    switch (kind) {
-      case AUDIO:
-        return PacketSender.Kind.AUDIO;
-      case VIDEO:
-      case SCREEN:
-        return PacketSender.Kind.VIDEO;
-      default:
-        return PacketSender.Kind.CONTROL;
-    }
   }
 
   /**

@@ -63,6 +63,27 @@ public final class Packets {
         .build();
   }
 
+  /**
+   * True for encoded MediaPacket bytes whose frame type is "key", read without parsing (or copying)
+   * the frame; false for anything that does not parse.
+   */
+  public static boolean isKeyframe(ByteString mediaPacket) {
+    try {
+      com.google.protobuf.CodedInputStream in = mediaPacket.newCodedInput();
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == ((4 << 3) | 2)) {
+          return "key".equals(in.readStringRequireUtf8());
+        }
+        if (!in.skipField(tag)) {
+          break;
+        }
+      }
+    } catch (java.io.IOException e) {
+      return false;
+    }
+    return false;
+  }
+
   /** True for a MEDIA packet whose frame is a keyframe ("key" frame type). */
   public static boolean isKeyframe(MediaPacket media) {
     return "key".equals(media.getFrameType());

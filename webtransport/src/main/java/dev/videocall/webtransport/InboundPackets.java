@@ -114,6 +114,22 @@ public final class InboundPackets extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The peer finished the stream (FIN): close our side, so that QUIC counts it as done and gives
+   * the peer its stream credit back. Without this, a peer allowed N concurrent streams could open
+   * only N in all.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent
+        || evt instanceof io.netty.channel.socket.ChannelInputShutdownReadComplete) {
+      release();
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     release();

@@ -1,15 +1,15 @@
 package dev.videocall.webtransport;
 
+import dev.videocall.types.webtransport.PacketRoute;
 import dev.videocall.types.webtransport.WebTransportProtocol;
 import dev.videocall.types.wire.PacketDeframer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -19,57 +19,89 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The packet mapping of a WebTransport session, the same on server and client: control packets on
- * one long-lived unidirectional stream (in order); video either on a unidirectional stream per
- * frame ({@link #send}) or on a stream per group of pictures ({@link #sendInGroup}); audio as an
- * HTTP/3 datagram when it fits, else on a stream of its own. Streams carry varint-length-prefixed
- * packets; a datagram carries one. Receivers read every stream incrementally, so they need not know
- * which mapping the sender chose.
+ * Sends packets of one WebTransport session by {@link PacketRoute}, the same on server and client:
+ * control packets on one long-lived unidirectional stream, video on a stream per group of pictures,
+ * audio as an HTTP/3 datagram when it fits, else on a stream of its own.
  */
 public final class PacketSender {
-  /** What a packet is, as far as the mapping cares. */
-  public enum Kind {
-    CONTROL,
-    AUDIO,
-    VIDEO
+  /** What the sender needs of a QUIC connection; tests give it Netty EmbeddedChannels. */
+  public interface Connection {
+    EventLoop eventLoop();
+
+    /** Opens a unidirectional stream. */
+    Future<Channel> openStream();
+
+    /** Where datagrams are written. */
+    Channel datagrams();
+
+    /** Ends a stream's sending side (FIN) once what was written before is out. */
+    void finish(Channel stream);
   }
 
-  /** Conservative datagram payload that fits a 1200-byte QUIC packet with its headers. */
-  public static final int MAX_DATAGRAM_PAYLOAD = 1000;
+  /** The connection of a QUIC channel. */
+  public static Connection of(QuicChannel quic) {
+    return new Connection() {
+      @Override
+      public EventLoop eventLoop() {
+        return quic.eventLoop();
+      }
 
-  private final QuicChannel quic;
+      @Override
+      public Future<Channel> openStream() {
+        return StreamOpener.of(quic).open();
+      }
+
+      @Override
+      public Channel datagrams() {
+        return quic;
+      }
+
+      @Override
+      public void finish(Channel stream) {
+        ((QuicStreamChannel) stream).shutdownOutput();
+      }
+    };
+  }
+
+  private final Connection connection;
   private final long sessionId;
-  private Future<QuicStreamChannel> control;
-  private final Map<Long, Future<QuicStreamChannel>> groups = new HashMap<>(); // on the event loop
+  private Future<Channel> control;
+  private final Map<Long, Future<Channel>> groups = new HashMap<>(); // on the event loop
   private boolean batching; // on the event loop: writes wait for the flush at the batch's end
   private final Set<Channel> unflushed = new LinkedHashSet<>();
 
-  /** One packet of a batch; {@code group} and {@code startsGroup} matter for grouped video. */
-  public record Outgoing(
-      byte[] packet,
-      Kind kind,
-      boolean grouped,
-      long group,
-      boolean startsGroup,
-      Consumer<Throwable> done) {}
+  /**
+   * One packet of a batch.
+   *
+   * @param packet the encoded PacketWrapper
+   * @param route where it goes ({@link PacketRoute#of})
+   * @param group for video: which sequence of groups (e.g. sender and camera or screen)
+   * @param done told null on success or the failure, on the event loop
+   */
+  public record Outgoing(byte[] packet, PacketRoute route, long group, Consumer<Throwable> done) {}
+
+  public PacketSender(QuicChannel quic, long sessionId) {
+    this(of(quic), sessionId);
+  }
+
+  public PacketSender(Connection connection, long sessionId) {
+    this.connection = connection;
+    this.sessionId = sessionId;
+  }
 
   /**
    * Sends packets in order with one hop to the event loop and one flush per touched stream at the
    * end, so that the connection sends them in as few UDP packets and system calls as it can.
    */
   public void sendAll(List<Outgoing> batch) {
-    if (!quic.eventLoop().inEventLoop()) {
-      quic.eventLoop().execute(() -> sendAll(batch));
+    if (!connection.eventLoop().inEventLoop()) {
+      connection.eventLoop().execute(() -> sendAll(batch));
       return;
     }
     batching = true;
     try {
       for (Outgoing o : batch) {
-        if (o.grouped()) {
-          sendInGroup(o.packet(), o.group(), o.startsGroup(), o.done());
-        } else {
-          send(o.packet(), o.kind(), o.done());
-        }
+        sendNow(o);
       }
     } finally {
       batching = false;
@@ -78,6 +110,91 @@ public final class PacketSender {
       }
       unflushed.clear();
     }
+  }
+
+  /** Sends one packet; may be called from any thread. */
+  public void send(Outgoing o) {
+    if (!connection.eventLoop().inEventLoop()) {
+      connection.eventLoop().execute(() -> send(o));
+      return;
+    }
+    sendNow(o);
+  }
+
+  private void sendNow(Outgoing o) {
+    switch (o.route()) {
+      case DATAGRAM -> {
+        ByteBuf datagram =
+            Unpooled.wrappedBuffer(WebTransportProtocol.datagramPrefix(sessionId), o.packet());
+        write(connection.datagrams(), datagram).addListener(f -> o.done().accept(f.cause()));
+      }
+      case CONTROL -> {
+        if (control == null) {
+          control = open();
+        }
+        writeWhenOpen(control, o);
+      }
+      case NEW_GROUP, GROUP -> sendInGroup(o);
+      case OWN_STREAM -> {
+        Future<Channel> stream = open();
+        stream.addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                o.done().accept(f.cause());
+                return;
+              }
+              Channel c = stream.getNow();
+              c.writeAndFlush(Unpooled.wrappedBuffer(PacketDeframer.frame(o.packet())))
+                  .addListener(
+                      w -> {
+                        connection.finish(c);
+                        o.done().accept(w.cause());
+                      });
+            });
+      }
+    }
+  }
+
+  /**
+   * A video frame on the stream of its group of pictures: a keyframe ({@link
+   * PacketRoute#NEW_GROUP}) ends the group's previous stream and opens a new one; the frames that
+   * depend on it follow on that stream. A group arriving before its stream is open waits, in order,
+   * for it.
+   */
+  private void sendInGroup(Outgoing o) {
+    Future<Channel> stream = groups.get(o.group());
+    if (stream == null || o.route() == PacketRoute.NEW_GROUP) {
+      if (stream != null) {
+        finish(stream);
+      }
+      stream = open();
+      groups.put(o.group(), stream);
+    }
+    Future<Channel> current = stream;
+    current.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            groups.remove(o.group(), current);
+          }
+        });
+    writeWhenOpen(current, o);
+  }
+
+  private void writeWhenOpen(Future<Channel> stream, Outgoing o) {
+    if (stream.isDone()) {
+      writeOn(stream, o); // the common case: no listener, and written within this batch
+      return;
+    }
+    stream.addListener(f -> writeOn(stream, o));
+  }
+
+  private void writeOn(Future<Channel> stream, Outgoing o) {
+    if (!stream.isSuccess()) {
+      o.done().accept(stream.cause());
+      return;
+    }
+    write(stream.getNow(), Unpooled.wrappedBuffer(PacketDeframer.frame(o.packet())))
+        .addListener(w -> o.done().accept(w.cause()));
   }
 
   /** Writes now and flushes at the end of the current batch, or at once outside one. */
@@ -89,123 +206,40 @@ public final class PacketSender {
     return channel.writeAndFlush(data);
   }
 
-  public PacketSender(QuicChannel quic, long sessionId) {
-    this.quic = quic;
-    this.sessionId = sessionId;
-  }
-
-  /**
-   * Sends one packet; {@code done} gets null on success or the failure, on the event loop. May be
-   * called from any thread.
-   */
-  public void send(byte[] packet, Kind kind, Consumer<Throwable> done) {
-    if (!quic.eventLoop().inEventLoop()) {
-      quic.eventLoop().execute(() -> send(packet, kind, done));
-      return;
-    }
-    if (kind == Kind.AUDIO && packet.length <= MAX_DATAGRAM_PAYLOAD) {
-      ByteBuf datagram =
-          Unpooled.wrappedBuffer(WebTransportProtocol.datagramPrefix(sessionId), packet);
-      write(quic, datagram).addListener(f -> done.accept(f.cause()));
-    } else if (kind == Kind.CONTROL) {
-      if (control == null) {
-        control = openStream(quic, sessionId);
-      }
-      control.addListener(
-          f -> {
-            if (!f.isSuccess()) {
-              done.accept(f.cause());
-              return;
-            }
-            write(control.getNow(), Unpooled.wrappedBuffer(PacketDeframer.frame(packet)))
-                .addListener(w -> done.accept(w.cause()));
-          });
-    } else {
-      openStream(quic, sessionId)
-          .addListener(
-              f -> {
-                if (!f.isSuccess()) {
-                  done.accept(f.cause());
-                  return;
-                }
-                QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
-                stream
-                    .writeAndFlush(Unpooled.wrappedBuffer(PacketDeframer.frame(packet)))
-                    .addListener(
-                        w -> {
-                          stream.shutdownOutput();
-                          done.accept(w.cause());
-                        });
-              });
-    }
-  }
-
-  /**
-   * Sends a video frame on the stream of its group of pictures: a keyframe ({@code startsGroup})
-   * ends the group's previous stream and opens a new one; the frames that depend on it follow on
-   * that stream. A lost QUIC packet delays only later frames of the same group, which could not be
-   * decoded before it anyway, and one stream per group instead of per frame saves the stream setup
-   * for every frame. {@code group} names the sequence (e.g. sender and camera or screen).
-   */
-  public void sendInGroup(
-      byte[] packet, long group, boolean startsGroup, Consumer<Throwable> done) {
-    if (!quic.eventLoop().inEventLoop()) {
-      quic.eventLoop().execute(() -> sendInGroup(packet, group, startsGroup, done));
-      return;
-    }
-    Future<QuicStreamChannel> stream = groups.get(group);
-    if (stream == null || startsGroup) {
-      if (stream != null) {
-        finish(stream);
-      }
-      stream = openStream(quic, sessionId);
-      groups.put(group, stream);
-    }
-    Future<QuicStreamChannel> current = stream;
-    current.addListener(
-        f -> {
-          if (!f.isSuccess()) {
-            groups.remove(group, current);
-            done.accept(f.cause());
-            return;
-          }
-          write(current.getNow(), Unpooled.wrappedBuffer(PacketDeframer.frame(packet)))
-              .addListener(w -> done.accept(w.cause()));
-        });
-  }
-
   /** Ends a group's stream, e.g. when its sender left. */
   public void endGroup(long group) {
-    if (!quic.eventLoop().inEventLoop()) {
-      quic.eventLoop().execute(() -> endGroup(group));
+    if (!connection.eventLoop().inEventLoop()) {
+      connection.eventLoop().execute(() -> endGroup(group));
       return;
     }
-    Future<QuicStreamChannel> stream = groups.remove(group);
+    Future<Channel> stream = groups.remove(group);
     if (stream != null) {
       finish(stream);
     }
   }
 
-  private void finish(Future<QuicStreamChannel> stream) {
+  private void finish(Future<Channel> stream) {
     stream.addListener(
         f -> {
           if (f.isSuccess()) {
-            QuicStreamChannel channel = (QuicStreamChannel) f.getNow();
+            Channel channel = stream.getNow();
             unflushed.remove(channel);
             // FIN only once everything written before is out: an empty write completes after them
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(w -> channel.shutdownOutput());
+            channel
+                .writeAndFlush(Unpooled.EMPTY_BUFFER)
+                .addListener(w -> connection.finish(channel));
           }
         });
   }
 
-  /** A new unidirectional stream of session {@code sessionId}, its header already written. */
-  public static Future<QuicStreamChannel> openStream(QuicChannel quic, long sessionId) {
-    Future<QuicStreamChannel> created =
-        quic.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter());
+  /** A new unidirectional stream of this session, its header written first. */
+  private Future<Channel> open() {
+    Future<Channel> created = connection.openStream();
     created.addListener(
         f -> {
           if (f.isSuccess()) {
-            ((QuicStreamChannel) f.getNow())
+            created
+                .getNow()
                 .write(Unpooled.wrappedBuffer(WebTransportProtocol.uniStreamHeader(sessionId)));
           }
         });

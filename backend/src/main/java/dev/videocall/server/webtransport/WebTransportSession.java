@@ -4,6 +4,7 @@ import dev.videocall.server.core.Packet;
 import dev.videocall.server.core.Session;
 import dev.videocall.server.core.SessionLink;
 import dev.videocall.types.webtransport.Capsule;
+import dev.videocall.types.webtransport.PacketRoute;
 import dev.videocall.webtransport.PacketSender;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
@@ -49,19 +50,12 @@ final class WebTransportSession implements SessionLink {
     }
     Consumer<Throwable> completion = error -> done.run();
     PacketSender.Outgoing o =
-        switch (packet.priority()) {
-          case VIDEO_KEY, VIDEO_DELTA ->
-              new PacketSender.Outgoing(
-                  packet.bytes(),
-                  PacketSender.Kind.VIDEO,
-                  true,
-                  groupOf(packet),
-                  packet.priority() == Packet.Priority.VIDEO_KEY,
-                  completion);
-          default ->
-              new PacketSender.Outgoing(
-                  packet.bytes(), kindOf(packet), false, 0, false, completion);
-        };
+        new PacketSender.Outgoing(
+            packet.bytes(),
+            PacketRoute.of(
+                mediaKindOf(packet), packet.priority() == Packet.Priority.VIDEO_KEY, packet.size()),
+            groupOf(packet),
+            completion);
     synchronized (this) {
       held.add(o);
     }
@@ -104,15 +98,18 @@ final class WebTransportSession implements SessionLink {
     }
   }
 
-  private static PacketSender.Kind kindOf(Packet packet) {
+  /** The media kind {@link PacketRoute} routes by, from what ingress found in the packet. */
+  private static int mediaKindOf(Packet packet) {
     switch (packet.priority()) {
       case AUDIO:
-        return PacketSender.Kind.AUDIO;
+        return PacketRoute.KIND_AUDIO;
       case VIDEO_KEY:
       case VIDEO_DELTA:
-        return PacketSender.Kind.VIDEO;
+        return packet.stream() == Packet.Stream.SCREEN
+            ? PacketRoute.KIND_SCREEN
+            : PacketRoute.KIND_VIDEO;
       default:
-        return PacketSender.Kind.CONTROL;
+        return 0;
     }
   }
 
