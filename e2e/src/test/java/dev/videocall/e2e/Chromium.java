@@ -19,6 +19,16 @@ final class Chromium implements AutoCloseable {
 
   /** Chromium from -Dchromium.path, $CHROMIUM_PATH, or /usr/bin/chromium. */
   static Chromium launch() {
+    return launch(List.of());
+  }
+
+  /** With a known-content camera: the fake camera plays {@code video} (a Y4M file), looping. */
+  static Chromium withCamera(Path video) {
+    return launch(List.of("--use-file-for-fake-video-capture=" + video.toAbsolutePath()));
+  }
+
+  /** Chromium with extra command-line switches. */
+  static Chromium launch(List<String> extraArgs) {
     String path = System.getProperty("chromium.path");
     if (System.getenv("CHROMIUM_PATH") != null) {
       path = System.getenv("CHROMIUM_PATH");
@@ -40,17 +50,24 @@ final class Chromium implements AutoCloseable {
                 new BrowserType.LaunchOptions()
                     .setExecutablePath(Path.of(path))
                     .setHeadless(true)
-                    .setArgs(
-                        List.of(
-                            "--no-sandbox",
-                            "--use-fake-device-for-media-stream",
-                            "--use-fake-ui-for-media-stream",
-                            "--autoplay-policy=no-user-gesture-required",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync",
-                            "--no-first-run")));
+                    .setArgs(args(extraArgs)));
     return new Chromium(playwright, browser);
+  }
+
+  private static List<String> args(List<String> extra) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--no-sandbox",
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                "--autoplay-policy=no-user-gesture-required",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run"));
+    args.addAll(extra);
+    return args;
   }
 
   @Override

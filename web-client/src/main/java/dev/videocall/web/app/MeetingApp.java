@@ -365,7 +365,7 @@ final class MeetingApp implements PacketSink, Transport.Listener {
 
   @Override
   public void sendMedia(MediaPacket media, int mediaKind) {
-    send(wrap(media, mediaKind));
+    send(wrap(media, mediaKind), media.isKeyframe());
   }
 
   @Override
@@ -384,8 +384,12 @@ final class MeetingApp implements PacketSink, Transport.Listener {
   }
 
   private void send(PacketWrapper p) {
+    send(p, false);
+  }
+
+  private void send(PacketWrapper p, boolean keyframe) {
     if (connection != null) {
-      connection.send(p);
+      connection.send(p, keyframe);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.videocall.web.app;
 
+import dev.videocall.types.FrameOrder;
 import dev.videocall.types.wire.MediaPacket;
 import dev.videocall.web.browser.AudioData;
 import dev.videocall.web.browser.AudioDecoder;
@@ -43,14 +44,13 @@ final class RemotePeer {
 
   private VideoDecoder video;
   private String videoCodec;
-  private boolean waitingForKey = true;
 
   /**
-   * Timestamp of the newest keyframe decoded. Over WebTransport each group of pictures comes on a
-   * stream of its own, read concurrently: the tail of the previous group can arrive after the next
-   * keyframe, and decoding it then would corrupt the picture.
+   * The order rule ({@link FrameOrder}): a delta frame is decoded only right after the frame
+   * decoded before it. A decoder given a frame out of order paints garbage instead of failing, and
+   * over WebTransport groups of pictures arrive on streams read concurrently.
    */
-  private double lastKeyTimestamp = Double.NEGATIVE_INFINITY;
+  private final FrameOrder order = new FrameOrder();
 
   private double lastKeyframeRequestMs = -1e9;
   private AudioDecoder audio;
@@ -60,6 +60,8 @@ final class RemotePeer {
   int framesDecoded;
   int audioFramesDecoded;
   int framesDropped;
+  int framesStale;
+  int framesGap;
   long videoBytes;
 
   RemotePeer(
@@ -107,20 +109,26 @@ final class RemotePeer {
         m.video != null && m.video.codec == MediaPacket.CODEC_VP9
             ? CameraPublisher.VP9
             : CameraPublisher.VP8;
-    if (!m.isKeyframe() && m.timestamp < lastKeyTimestamp) {
-      framesDropped++; // from a group of pictures already superseded
-      return;
-    }
-    if (m.isKeyframe()) {
-      lastKeyTimestamp = m.timestamp;
-      if (video == null || "closed".equals(video.getState()) || !codec.equals(videoCodec)) {
-        openVideoDecoder(codec);
+    long sequence = m.video == null ? 0 : m.video.sequence;
+    switch (order.next(m.isKeyframe(), sequence)) {
+      case STALE -> {
+        framesDropped++; // older than what was decoded: the tail of a superseded group
+        framesStale++;
+        tile.setAttribute("data-frames-stale", String.valueOf(framesStale));
+        return;
       }
-      waitingForKey = false;
-    } else if (waitingForKey) {
-      framesDropped++;
-      askForKeyframe();
-      return;
+      case GAP -> {
+        framesDropped++; // a frame before it is missing: nothing decodes until a keyframe
+        framesGap++;
+        tile.setAttribute("data-frames-gap", String.valueOf(framesGap));
+        askForKeyframe();
+        return;
+      }
+      default -> {}
+    }
+    if (m.isKeyframe()
+        && (video == null || "closed".equals(video.getState()) || !codec.equals(videoCodec))) {
+      openVideoDecoder(codec);
     }
     video.decode(EncodedChunk.video(m.isKeyframe(), m.timestamp, m.data));
   }
@@ -156,7 +164,7 @@ final class RemotePeer {
     Page.log(
         "video decoder error for " + userId + ", waiting for a keyframe: " + Page.message(error));
     framesDropped++;
-    waitingForKey = true;
+    order.reset();
     video = null;
     askForKeyframe();
   }
@@ -213,8 +221,7 @@ final class RemotePeer {
       canvas.setHidden(true);
       placeholder.setHidden(false);
     } else {
-      waitingForKey = true; // the sender restarts with a keyframe; ask in case it was lost
-      lastKeyTimestamp = Double.NEGATIVE_INFINITY;
+      order.reset(); // the sender restarts with a keyframe; ask in case it was lost
     }
   }
 

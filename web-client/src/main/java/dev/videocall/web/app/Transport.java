@@ -13,7 +13,11 @@ interface Transport {
     void onClosed(int code, String reason);
   }
 
-  void send(PacketWrapper packet);
+  /**
+   * Sends a packet; {@code keyframe} says whether a video packet starts a group of pictures (the
+   * WebTransport mapping starts a new stream for it).
+   */
+  void send(PacketWrapper packet, boolean keyframe);
 
   /** True when the uplink is backed up and video frames should be skipped. */
   boolean congested();

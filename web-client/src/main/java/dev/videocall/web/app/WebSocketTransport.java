@@ -45,7 +45,7 @@ final class WebSocketTransport implements Transport {
   }
 
   @Override
-  public void send(PacketWrapper packet) {
+  public void send(PacketWrapper packet, boolean keyframe) {
     if (open) {
       socket.send(Int8Array.copyFromJavaArray(packet.encode()));
     }

@@ -1,5 +1,6 @@
 package dev.videocall.web.app;
 
+import dev.videocall.types.webtransport.PacketRoute;
 import dev.videocall.types.wire.PacketDeframer;
 import dev.videocall.types.wire.PacketWrapper;
 import dev.videocall.types.wire.WireFormatException;
@@ -12,23 +13,98 @@ import org.teavm.jso.JSObject;
 import org.teavm.jso.typedarrays.Int8Array;
 
 /**
- * The WebTransport session with the server. Same mapping as the server's: control packets on one
- * long-lived stream, each video frame on a stream of its own, audio as a datagram when it fits;
- * streams carry varint-length-prefixed packets, a datagram exactly one.
+ * The WebTransport session with the server. Packets go by {@link PacketRoute}, the mapping the
+ * server and the Java client use: control packets on one long-lived stream, video on a stream per
+ * group of pictures (a keyframe opens it, the delta frames follow on it in order, so the network
+ * cannot reorder them), audio as a datagram when it fits; streams carry varint-length-prefixed
+ * packets, a datagram exactly one.
  */
 final class WebTransportTransport implements Transport {
-  private static final int MAX_DATAGRAM_PAYLOAD = 1000;
   private static final int MAX_PACKET_BYTES = 1 << 20;
 
-  /** More video streams than this still being written means the uplink is congested. */
-  private static final int CONGESTED_STREAMS = 8;
+  /** More video writes than this not yet taken by the network (about a second): congested. */
+  private static final int CONGESTED_WRITES = 30;
+
+  /**
+   * The stream of one group of pictures (per media kind: camera, screen). Writes made before the
+   * browser has opened it wait in order; ending it waits for them.
+   */
+  private final class Group {
+    ByteWriter writer;
+    final java.util.List<byte[]> pending = new java.util.ArrayList<>();
+    boolean ended;
+    boolean failed;
+
+    Group() {
+      session
+          .openStream()
+          .then(
+              w -> {
+                writer = w;
+                for (byte[] framed : pending) {
+                  write(framed);
+                }
+                pending.clear();
+                if (ended) {
+                  close(w);
+                }
+                return null;
+              },
+              error -> {
+                failed = true; // the frames of this group are lost; the next keyframe starts over
+                videoWritesInFlight -= pending.size();
+                pending.clear();
+                return null;
+              });
+    }
+
+    void send(byte[] framed) {
+      if (failed) {
+        return;
+      }
+      videoWritesInFlight++;
+      if (writer == null) {
+        pending.add(framed);
+      } else {
+        write(framed);
+      }
+    }
+
+    private void write(byte[] framed) {
+      writer
+          .write(Int8Array.copyFromJavaArray(framed))
+          .then(
+              ok -> {
+                videoWritesInFlight--;
+                return null;
+              },
+              error -> {
+                videoWritesInFlight--;
+                return null;
+              });
+    }
+
+    /** FIN after what was written: a writer's close waits for its queued writes. */
+    void end() {
+      ended = true;
+      if (writer != null) {
+        close(writer);
+      }
+    }
+
+    private void close(ByteWriter w) {
+      w.close().then(ok -> null, error -> null);
+    }
+  }
+
+  private final java.util.Map<Integer, Group> groups = new java.util.HashMap<>();
 
   private final WebTransport session;
   private final Listener listener;
   private final ByteWriter datagrams;
   private ByteWriter control;
   private final java.util.List<byte[]> pendingControl = new java.util.ArrayList<>();
-  private int videoStreamsInFlight;
+  private int videoWritesInFlight;
   private boolean closed;
 
   private WebTransportTransport(WebTransport session, Listener listener) {
@@ -134,48 +210,54 @@ final class WebTransportTransport implements Transport {
   }
 
   @Override
-  public void send(PacketWrapper packet) {
+  public void send(PacketWrapper packet, boolean keyframe) {
     if (closed) {
       return;
     }
     byte[] bytes = packet.encode();
-    boolean video =
-        packet.mediaKind == PacketWrapper.KIND_VIDEO
-            || packet.mediaKind == PacketWrapper.KIND_SCREEN;
-    if (packet.mediaKind == PacketWrapper.KIND_AUDIO && bytes.length <= MAX_DATAGRAM_PAYLOAD) {
-      datagrams.write(Int8Array.copyFromJavaArray(bytes));
-    } else if (video || packet.mediaKind == PacketWrapper.KIND_AUDIO) {
-      videoStreamsInFlight++;
-      byte[] framed = PacketDeframer.frame(bytes);
-      session
-          .openStream()
-          .then(
-              writer -> {
-                writer.write(Int8Array.copyFromJavaArray(framed));
-                return writer.close();
-              })
-          .then(
-              done -> {
-                videoStreamsInFlight--;
-                return null;
-              },
-              error -> {
-                videoStreamsInFlight--;
-                return null;
-              });
-    } else {
-      byte[] framed = PacketDeframer.frame(bytes);
-      if (control == null) {
-        pendingControl.add(framed);
-      } else {
-        control.write(Int8Array.copyFromJavaArray(framed));
+    switch (PacketRoute.of(packet.mediaKind, keyframe, bytes.length)) {
+      case DATAGRAM ->
+          datagrams.write(Int8Array.copyFromJavaArray(bytes)).then(ok -> null, e -> null);
+      case OWN_STREAM -> {
+        byte[] framed = PacketDeframer.frame(bytes);
+        session
+            .openStream()
+            .then(
+                writer -> {
+                  writer.write(Int8Array.copyFromJavaArray(framed)).then(ok -> null, e -> null);
+                  return writer.close();
+                })
+            .then(ok -> null, error -> null);
+      }
+      case NEW_GROUP -> {
+        Group previous = groups.get(packet.mediaKind);
+        if (previous != null) {
+          previous.end();
+        }
+        Group g = new Group();
+        groups.put(packet.mediaKind, g);
+        g.send(PacketDeframer.frame(bytes));
+      }
+      case GROUP -> {
+        Group g = groups.get(packet.mediaKind);
+        if (g != null) {
+          g.send(PacketDeframer.frame(bytes));
+        } // else: no keyframe sent yet on this connection; undecodable anyway
+      }
+      default -> {
+        byte[] framed = PacketDeframer.frame(bytes);
+        if (control == null) {
+          pendingControl.add(framed);
+        } else {
+          control.write(Int8Array.copyFromJavaArray(framed)).then(ok -> null, e -> null);
+        }
       }
     }
   }
 
   @Override
   public boolean congested() {
-    return videoStreamsInFlight > CONGESTED_STREAMS;
+    return videoWritesInFlight > CONGESTED_WRITES;
   }
 
   @Override

@@ -1,0 +1,165 @@
+package dev.videocall.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The picture-quality harness: with every camera playing {@link TestVideo}, viewers' remote
+ * canvases are sampled, each sample's frame number read from its barcode and its luma PSNR computed
+ * against the reference of that frame. A frame that was decoded out of order (or from a broken
+ * chain) scores far below an intact one (about 12-20 dB against 40+), and its barcode often does
+ * not read at all. Reusable by any test whose senders use the test video: camera, screen share,
+ * simulcast layers, encrypted media.
+ */
+final class PictureQuality {
+  /**
+   * Pictures are sampled at a quarter of their size: corruption covers whole 16-pixel blocks and
+   * more, the barcode's cells are 26 pixels wide, and a sixteenth of the bytes to read back lets a
+   * loaded 2-core machine take several samples a second per viewer.
+   */
+  static final int STEP = 4;
+
+  /** Below this, a sampled frame counts as corrupted. */
+  static final double CORRUPTED_BELOW_DB = 30;
+
+  /** One sampled picture. */
+  record Sample(String viewer, String peer, long atMs, int frame, double psnr) {
+    boolean corrupted() {
+      return frame < 0 || psnr < CORRUPTED_BELOW_DB;
+    }
+  }
+
+  /** What the sampling found. */
+  record Report(List<Sample> samples, int backwards, List<String> backwardSteps) {
+    long corrupted() {
+      return samples.stream().filter(Sample::corrupted).count();
+    }
+
+    double percentilePsnr(double p) {
+      double[] v =
+          samples.stream()
+              .filter(s -> s.frame() >= 0)
+              .mapToDouble(s -> Math.min(99, s.psnr()))
+              .sorted()
+              .toArray();
+      if (v.length == 0) {
+        return Double.NaN;
+      }
+      return v[(int) Math.min(v.length - 1, Math.floor(p / 100 * v.length))];
+    }
+
+    String summary() {
+      return (backwardSteps.isEmpty() ? "" : "backward steps: " + backwardSteps + "\n")
+          + String.format(
+              Locale.ROOT,
+              "%d samples, %d corrupted (below %.0f dB or unreadable), %d went backwards; PSNR median"
+                  + " %.1f dB, p5 %.1f dB, min %.1f dB",
+              samples.size(),
+              corrupted(),
+              CORRUPTED_BELOW_DB,
+              backwards,
+              percentilePsnr(50),
+              percentilePsnr(5),
+              samples.stream().mapToDouble(Sample::psnr).min().orElse(Double.NaN));
+    }
+
+    String worst(int n) {
+      return samples.stream()
+          .sorted((a, b) -> Double.compare(a.psnr(), b.psnr()))
+          .limit(n)
+          .map(Sample::toString)
+          .reduce("", (a, b) -> a + "\n  " + b);
+    }
+  }
+
+  private PictureQuality() {}
+
+  /**
+   * Samples, for {@code duration}, the canvas of every peer each viewer watches, round-robin as
+   * fast as the browser hands pictures out.
+   */
+  static Report measure(Map<Participant, List<String>> watching, Duration duration) {
+    List<Sample> samples = new ArrayList<>();
+    Map<String, Integer> lastFrame = new HashMap<>();
+    Map<String, Long> lastAt = new HashMap<>();
+    int backwards = 0;
+    List<String> steps = new ArrayList<>();
+    long end = System.nanoTime() + duration.toNanos();
+    while (System.nanoTime() < end) {
+      for (Map.Entry<Participant, List<String>> e : watching.entrySet()) {
+        Participant viewer = e.getKey();
+        for (Sample s : sample(viewer, e.getValue())) {
+          samples.add(s);
+          String key = viewer.user + ">" + s.peer();
+          Integer before = lastFrame.get(key);
+          if (s.frame() >= 0) {
+            // the video loops every 10 s: over 4 s between two samples (a stalled sampler on a
+            // loaded machine), a step back cannot be told from a step forward through the loop
+            boolean comparable = before != null && s.atMs() - lastAt.get(key) < 4000;
+            lastAt.put(key, s.atMs());
+            if (comparable && wentBack(before, s.frame())) {
+              backwards++;
+              steps.add(key + " " + before + " -> " + s.frame() + " at " + s.atMs());
+            }
+            lastFrame.put(key, s.frame());
+          }
+        }
+      }
+    }
+    return new Report(samples, backwards, steps);
+  }
+
+  /**
+   * True when {@code now} is before {@code before} in the looping video (frame numbers wrap at the
+   * end of the file: a jump forward over the wrap is not a step back).
+   */
+  static boolean wentBack(int before, int now) {
+    int forward = Math.floorMod(now - before, TestVideo.FRAMES);
+    return forward > TestVideo.FRAMES / 2;
+  }
+
+  /**
+   * One picture of each of {@code peers}' canvases in {@code viewer}'s page, taken in one go (at a
+   * quarter of the resolution, see {@link #STEP}); peers with no picture yet are left out.
+   */
+  @SuppressWarnings("unchecked")
+  static List<Sample> sample(Participant viewer, List<String> peers) {
+    List<String> selectors = new ArrayList<>();
+    for (String peer : peers) {
+      selectors.add("[data-peer-id=\"" + peer + "\"] canvas:not([hidden])");
+    }
+    List<Object> results =
+        (List<Object>)
+            viewer.page.evaluate(TestVideo.CANVASES_SCALED_LUMA_JS, List.of(selectors, STEP));
+    List<Sample> out = new ArrayList<>();
+    for (int i = 0; i < peers.size(); i++) {
+      if (!(results.get(i) instanceof Map<?, ?> m)) {
+        continue;
+      }
+      Map<String, Object> map = (Map<String, Object>) m;
+      int w = ((Number) map.get("w")).intValue();
+      int h = ((Number) map.get("h")).intValue();
+      byte[] luma = TestVideo.decodeLuma((String) map.get("data"));
+      int frame = TestVideo.readNumber(luma, w, h);
+      double psnr = frame < 0 ? 0 : TestVideo.psnr(luma, w, h, frame);
+      long at = ((Number) map.get("t")).longValue();
+      out.add(new Sample(viewer.user, peers.get(i), at, frame, psnr));
+    }
+    return out;
+  }
+
+  static String histogram(Report r) {
+    int[] buckets = new int[8];
+    for (Sample s : r.samples()) {
+      int b = s.frame() < 0 ? 0 : (int) Math.min(7, Math.max(0, (s.psnr() - 10) / 5 + 1));
+      buckets[b]++;
+    }
+    return "PSNR histogram [unreadable, <15, 15-20, 20-25, 25-30, 30-35, 35-40, 40+]: "
+        + Arrays.toString(buckets);
+  }
+}
