@@ -145,6 +145,24 @@ public final class NatsProcess implements AutoCloseable {
     }
   }
 
+  /** Subscriptions of all client connections together, from /connz. */
+  public long subscriptions() throws IOException, InterruptedException {
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + monitorPort + "/connz?subs=1&limit=1024"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m = Pattern.compile("\"subscriptions\":\\s*(\\d+)").matcher(body);
+    long n = 0;
+    while (m.find()) {
+      n += Long.parseLong(m.group(1));
+    }
+    return n;
+  }
+
   /** A counter of /varz, e.g. "in_msgs". */
   public long varz(String field) throws IOException, InterruptedException {
     String body =

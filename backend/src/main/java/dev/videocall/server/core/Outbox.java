@@ -263,7 +263,11 @@ public final class Outbox {
   /** Runs {@link #drain} unless it is running or scheduled; then that run sees the new work. */
   private void scheduleDrain() {
     if (work.getAndIncrement() == 0) {
-      writer.execute(drain);
+      try {
+        writer.execute(drain);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        work.set(0); // the relay is shutting down: nothing more will be written
+      }
     }
   }
 
