@@ -255,6 +255,31 @@ class MeetingE2ETest {
     assertTrue(carol.canvasStats("alice").looksLikeAPicture());
   }
 
+  /**
+   * Hardening issue, item 6: two tabs of the same participant used to evict each other forever
+   * (4001, reconnect, 4001...). The older tab now says so and waits for the person.
+   */
+  @Test
+  void f_aSecondTabDoesNotStartAnEvictionLoop() {
+    scenario = "f-second-tab";
+    Participant first = join("dana", "tabs");
+    Participant other = join("erik", "tabs");
+    Participant second = new Participant(chromium.browser, "dana");
+    participants.add(second);
+    second.open(server.meetingUrl("dana", "tabs")).connect();
+    first.page.waitForSelector("html[data-state=replaced]");
+    assertTrue(first.page.isVisible("text=You joined from another tab"));
+    sleep(4000); // long enough for several rounds of the old loop
+    assertEquals("replaced", first.page.evaluate("document.documentElement.dataset.state"));
+    assertEquals("connected", second.page.evaluate("document.documentElement.dataset.state"));
+    waitUntil("erik sees one dana", Duration.ofSeconds(5), () -> other.tile("dana").count() == 1);
+    // the person takes the meeting back in the first tab: now the second one waits
+    first.click("Use here");
+    first.page.waitForSelector("html[data-state=connected]");
+    second.page.waitForSelector("html[data-state=replaced]");
+    assertSeesLiveVideo(other, "dana");
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);

@@ -1,5 +1,6 @@
 package dev.videocall.web.app;
 
+import dev.videocall.types.CloseCodes;
 import dev.videocall.types.wire.MediaPacket;
 import dev.videocall.types.wire.MeetingPacket;
 import dev.videocall.types.wire.PacketWrapper;
@@ -77,6 +78,7 @@ final class MeetingApp implements PacketSink, Transport.Listener {
     el("meeting-name").setInnerText(meeting);
     doc.setTitle(meeting + " · videocall");
     on("connect", this::connect);
+    on("use-here", this::useHere);
     on("leave", this::leave);
     on("toggle-mic", this::toggleMic);
     on("toggle-camera", this::toggleCamera);
@@ -400,6 +402,15 @@ final class MeetingApp implements PacketSink, Transport.Listener {
     if (leaving) {
       return;
     }
+    if (CloseCodes.forbidsReconnect(code)) {
+      // the same participant joined from another tab or device: reconnecting by ourselves would
+      // evict that one, which would reconnect and evict us, forever. The person decides.
+      connection = null;
+      setState("replaced");
+      setStatus("joined from another tab");
+      el("replaced").setHidden(false);
+      return;
+    }
     setState("reconnecting");
     setStatus("disconnected (" + code + (reason.isEmpty() ? "" : ": " + reason) + "), retrying");
     int delay = reconnectDelayMs;
@@ -411,6 +422,13 @@ final class MeetingApp implements PacketSink, Transport.Listener {
           }
         },
         delay);
+  }
+
+  /** Takes the meeting back from the other tab (which then shows this same choice). */
+  private void useHere() {
+    el("replaced").setHidden(true);
+    reconnectDelayMs = 1000;
+    open();
   }
 
   private void leave() {
