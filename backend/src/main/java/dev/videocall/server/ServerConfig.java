@@ -36,7 +36,17 @@ public record ServerConfig(
     int maxStreamsPerConnection,
     long maxBufferedBytesPerConnection,
     long maxBufferedBytes,
-    Duration headerTimeout) {
+    Duration headerTimeout,
+    boolean httpsSelfSigned,
+    int httpRedirectPort,
+    boolean trustProxy,
+    String dataDir,
+    java.util.List<String> publicHosts) {
+
+  /** True when the page port serves HTTPS (and WSS). */
+  public boolean https() {
+    return tlsCert != null || httpsSelfSigned;
+  }
 
   /** The embedded defaults: everything on one machine, no NATS, no configuration files. */
   public static ServerConfig defaults() {
@@ -134,11 +144,48 @@ public record ServerConfig(
     @Option(
         names = "--tls-cert",
         paramLabel = "FILE",
-        description = "PEM certificate for WebTransport (default: self-signed, renewed)")
+        description =
+            "PEM certificate (chain) for HTTPS, WSS and WebTransport; re-read when the file"
+                + " changes (default: plain HTTP, and a self-signed WebTransport certificate)")
     String tlsCert;
 
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert")
     String tlsKey;
+
+    @Option(
+        names = "--https-self-signed",
+        description =
+            "serve HTTPS with a self-signed certificate for this machine's names and addresses,"
+                + " kept in --data-dir and renewed (for a LAN: browsers warn once)")
+    boolean httpsSelfSigned;
+
+    @Option(
+        names = "--public-host",
+        paramLabel = "NAME[,NAME]",
+        split = ",",
+        description = "more host names the self-signed certificate is for")
+    java.util.List<String> publicHosts = new java.util.ArrayList<>();
+
+    @Option(
+        names = "--http-redirect-port",
+        paramLabel = "N",
+        defaultValue = "-1",
+        description = "also listen for plain HTTP here and redirect it to HTTPS (default: off)")
+    int httpRedirectPort;
+
+    @Option(
+        names = "--trust-proxy",
+        description =
+            "take the client's address, scheme and host from X-Forwarded-*/Forwarded headers (only"
+                + " behind a proxy that sets them)")
+    boolean trustProxy;
+
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        defaultValue = "videocall-data",
+        description = "where the server keeps its state (default: ${DEFAULT-VALUE})")
+    String dataDir;
 
     @Option(
         names = "--nats-url",
@@ -295,6 +342,16 @@ public record ServerConfig(
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new InvalidConfig("--tls-cert and --tls-key go together");
       }
+      if (tlsCert != null && httpsSelfSigned) {
+        throw new InvalidConfig("--https-self-signed and --tls-cert exclude each other");
+      }
+      if (httpRedirectPort != -1) {
+        range("--http-redirect-port", httpRedirectPort, 0, 65535);
+        if (tlsCert == null && !httpsSelfSigned) {
+          throw new InvalidConfig(
+              "--http-redirect-port needs HTTPS (--tls-cert or --https-self-signed)");
+        }
+      }
       return new ServerConfig(
           bind,
           httpPort,
@@ -317,7 +374,12 @@ public record ServerConfig(
           maxStreamsPerConnection,
           maxBufferedBytesPerConnection,
           maxBufferedBytes == 0 ? Runtime.getRuntime().maxMemory() / 4 : maxBufferedBytes,
-          Duration.ofMillis(headerTimeoutMs));
+          Duration.ofMillis(headerTimeoutMs),
+          httpsSelfSigned,
+          httpRedirectPort,
+          trustProxy,
+          dataDir,
+          java.util.List.copyOf(publicHosts));
     }
 
     private static String blankToNull(String s) {

@@ -5,9 +5,11 @@ import dev.videocall.server.bus.LocalBus;
 import dev.videocall.server.bus.NatsBus;
 import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
+import dev.videocall.server.http.Connectors;
 import dev.videocall.server.http.HttpRoutes;
 import dev.videocall.server.http.SlowRequestReaper;
-import dev.videocall.server.webtransport.ServerCertificate;
+import dev.videocall.server.tls.HttpsIdentity;
+import dev.videocall.server.tls.ServerCertificate;
 import dev.videocall.server.webtransport.WebTransportServer;
 import dev.videocall.server.ws.WebSocketEndpoint;
 import io.javalin.Javalin;
@@ -18,6 +20,7 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.HexFormat;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -31,6 +34,7 @@ public final class VideocallServer implements AutoCloseable {
   private final ServerConfig config;
   private Bus bus;
   private SlowRequestReaper reaper;
+  private HttpsIdentity https;
   private Relay relay;
   private Javalin http;
   private WebTransportServer webTransport;
@@ -57,10 +61,16 @@ public final class VideocallServer implements AutoCloseable {
 
   private void startAll() {
     // everything that can fail on bad input first, before any port is taken
-    ServerCertificate certificate =
-        config.tlsCert() == null
-            ? null
-            : ServerCertificate.fromPem(Path.of(config.tlsCert()), Path.of(config.tlsKey()));
+    if (config.tlsCert() != null) {
+      https =
+          HttpsIdentity.fromFiles(
+              Path.of(config.tlsCert()), Path.of(config.tlsKey()), Duration.ofSeconds(10));
+    } else if (config.httpsSelfSigned()) {
+      https = HttpsIdentity.selfSigned(Path.of(config.dataDir()), config.publicHosts());
+    }
+    // the operator's certificate serves WebTransport too; a generated page certificate does not:
+    // browsers pin WebTransport certificates by hash only when they are valid for under 14 days
+    ServerCertificate certificate = config.tlsCert() == null ? null : https.current();
     SSLContext natsTls = config.natsTls() ? natsTlsContext(config.natsTlsCa()) : null;
     byte[] idBytes = new byte[4];
     new SecureRandom().nextBytes(idBytes);
@@ -99,20 +109,27 @@ public final class VideocallServer implements AutoCloseable {
                 config.maxBufferedBytes(),
                 config.maxSessionsPerIp()));
     WebSocketEndpoint webSocket = new WebSocketEndpoint(relay);
-    HttpRoutes routes = new HttpRoutes(relay, bus, config.webRoot(), webTransport, config.bind());
+    HttpRoutes routes =
+        new HttpRoutes(relay, bus, config.webRoot(), webTransport, config.bind(), https);
+    Connectors connectors = new Connectors(config, https);
     http =
         Javalin.create(
             c -> {
               c.showJavalinBanner = false;
               c.startupWatcherEnabled = false;
               c.jetty.defaultHost = config.bind();
+              connectors.configure(c);
               webSocket.configure(c);
               routes.configureStaticFiles(c);
             });
+    connectors.register(http);
     routes.register(http);
     webSocket.register(http);
+    if (https != null && config.tlsCert() != null) {
+      https.onChange(webTransport::use);
+    }
     try {
-      http.start(config.httpPort());
+      http.start();
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "cannot listen for HTTP on TCP port "
@@ -131,8 +148,9 @@ public final class VideocallServer implements AutoCloseable {
           config.maxPacketBytes());
     }
     log.info(
-        "videocall server {} listening on http://{}:{} (bus: {})",
+        "videocall server {} listening on {}://{}:{} (bus: {})",
         serverId,
+        https == null ? "http" : "https",
         config.bind(),
         httpPort(),
         bus.state());
@@ -183,6 +201,15 @@ public final class VideocallServer implements AutoCloseable {
     return http.port();
   }
 
+  /** The plain-HTTP redirect port when there is one, else -1. */
+  public int redirectPort() {
+    return http.jettyServer().server().getConnectors().length > 1
+        ? ((org.eclipse.jetty.server.ServerConnector)
+                http.jettyServer().server().getConnectors()[1])
+            .getLocalPort()
+        : -1;
+  }
+
   public Relay relay() {
     return relay;
   }
@@ -197,6 +224,7 @@ public final class VideocallServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    closeQuietly(https);
     closeQuietly(reaper);
     closeQuietly(relay);
     closeQuietly(http == null ? null : http::stop);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.videocall.server.webtransport.ServerCertificate;
+import dev.videocall.server.tls.ServerCertificate;
 import dev.videocall.testkit.Ports;
 import dev.videocall.testkit.ServerProcess;
 import java.io.InputStream;

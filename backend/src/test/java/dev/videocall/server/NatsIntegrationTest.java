@@ -508,8 +508,8 @@ class NatsIntegrationTest {
   @Test
   void instancesShareMeetingsOverNatsWithTlsAndCredentials(
       @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    dev.videocall.server.webtransport.ServerCertificate cert =
-        dev.videocall.server.webtransport.ServerCertificate.generate();
+    dev.videocall.server.tls.ServerCertificate cert =
+        dev.videocall.server.tls.ServerCertificate.generate();
     Path certFile = dir.resolve("nats.pem");
     Path keyFile = dir.resolve("nats.key");
     Pem.write(certFile, cert.certificate());

@@ -144,6 +144,8 @@ public final class VideocallClient implements AutoCloseable {
     private Duration heartbeatInterval = Duration.ofSeconds(1);
     private boolean webTransport;
     private PacketListener packetListener = p -> {};
+    private final java.util.List<java.security.cert.X509Certificate> trusted =
+        new java.util.ArrayList<>();
     private CloseListener closeListener = (c, r) -> {};
 
     private Builder(URI server) {
@@ -180,6 +182,15 @@ public final class VideocallClient implements AutoCloseable {
             throw new IllegalArgumentException(
                 "transport must be websocket or webtransport, got " + name);
       }
+      return this;
+    }
+
+    /**
+     * Trusts these certificates besides the JVM's CAs: a server with a self-signed ({@code
+     * --https-self-signed}) or private-CA certificate.
+     */
+    public Builder trust(java.security.cert.X509Certificate... certificates) {
+      trusted.addAll(java.util.List.of(certificates));
       return this;
     }
 
@@ -235,8 +246,8 @@ public final class VideocallClient implements AutoCloseable {
       // packets may arrive before open() completes: heartbeats start once both are known
       CompletableFuture<ClientTransport> opened =
           webTransport
-              ? WebTransportTransport.open(server, user, meeting, displayName, events)
-              : WebSocketTransport.open(endpoint, events);
+              ? WebTransportTransport.open(server, user, meeting, displayName, trusted, events)
+              : WebSocketTransport.open(endpoint, trusted, events);
       return opened
           .thenCompose(
               t -> {

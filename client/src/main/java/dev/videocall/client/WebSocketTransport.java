@@ -57,12 +57,23 @@ public final class WebSocketTransport implements ClientTransport {
 
   /** Opens the connection; fails with {@link ConnectFailed} saying why. */
   public static CompletableFuture<ClientTransport> open(URI endpoint, Events events) {
+    return open(endpoint, java.util.List.of(), events);
+  }
+
+  /** Like {@link #open(URI, Events)}, trusting {@code trusted} besides the JVM's CAs. */
+  public static CompletableFuture<ClientTransport> open(
+      URI endpoint, java.util.List<java.security.cert.X509Certificate> trusted, Events events) {
     boolean tls = "wss".equalsIgnoreCase(endpoint.getScheme());
     int port = endpoint.getPort() > 0 ? endpoint.getPort() : tls ? 443 : 80;
     CompletableFuture<ClientTransport> opened = new CompletableFuture<>();
     SslContext ssl;
     try {
-      ssl = tls ? SslContextBuilder.forClient().build() : null;
+      ssl =
+          tls
+              ? SslContextBuilder.forClient()
+                  .trustManager(Trust.trustManagerFactory(trusted))
+                  .build()
+              : null;
     } catch (SSLException e) {
       opened.completeExceptionally(ConnectFailed.of(endpoint, e));
       return opened;

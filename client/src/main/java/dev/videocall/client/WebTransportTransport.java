@@ -46,6 +46,7 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,7 @@ public final class WebTransportTransport implements ClientTransport {
   }
 
   /** Where the server's WebTransport endpoint is and the certificate hash to pin. */
+  /** The endpoint; {@code sha256} is null when the certificate is to be verified, not pinned. */
   record Endpoint(URI url, byte[] sha256) {}
 
   /**
@@ -95,10 +97,24 @@ public final class WebTransportTransport implements ClientTransport {
    */
   public static CompletableFuture<ClientTransport> open(
       URI server, String user, String meeting, String displayName, Events events) {
+    return open(server, user, meeting, displayName, List.of(), events);
+  }
+
+  /**
+   * Like {@link #open(URI, String, String, String, Events)}, trusting {@code trusted} certificates
+   * besides the JVM's CAs (a server with a self-signed or private-CA certificate).
+   */
+  public static CompletableFuture<ClientTransport> open(
+      URI server,
+      String user,
+      String meeting,
+      String displayName,
+      List<X509Certificate> trusted,
+      Events events) {
     Ids.require("user id", user);
     Ids.require("meeting id", meeting);
-    return discover(server)
-        .thenCompose(endpoint -> connect(endpoint, user, meeting, displayName, events));
+    return discover(server, trusted)
+        .thenCompose(endpoint -> connect(endpoint, user, meeting, displayName, trusted, events));
   }
 
   /** One HTTP client for every lookup: each HttpClient owns a selector thread of its own. */
@@ -106,10 +122,13 @@ public final class WebTransportTransport implements ClientTransport {
     static final HttpClient HTTP = HttpClient.newHttpClient();
   }
 
-  static CompletableFuture<Endpoint> discover(URI server) {
+  static CompletableFuture<Endpoint> discover(URI server, List<X509Certificate> trusted) {
     URI api = URI.create(server.toString().replaceAll("/+$", "") + "/api/webtransport");
-    return Discovery.HTTP
-        .sendAsync(
+    HttpClient http =
+        trusted.isEmpty()
+            ? Discovery.HTTP
+            : HttpClient.newBuilder().sslContext(Trust.sslContext(trusted)).build();
+    return http.sendAsync(
             HttpRequest.newBuilder(api).timeout(Duration.ofSeconds(5)).build(),
             HttpResponse.BodyHandlers.ofString())
         .handle(
@@ -122,10 +141,11 @@ public final class WebTransportTransport implements ClientTransport {
               }
               String url = field(response.body(), "url");
               String hash = field(response.body(), "certificateHash");
-              if (url == null || hash == null) {
+              if (url == null) {
                 throw failed(api, "no WebTransport endpoint in the answer of", null);
               }
-              return new Endpoint(URI.create(url), HexFormat.of().parseHex(hash));
+              return new Endpoint(
+                  URI.create(url), hash == null ? null : HexFormat.of().parseHex(hash));
             });
   }
 
@@ -142,13 +162,21 @@ public final class WebTransportTransport implements ClientTransport {
   }
 
   private static CompletableFuture<ClientTransport> connect(
-      Endpoint endpoint, String user, String meeting, String displayName, Events events) {
+      Endpoint endpoint,
+      String user,
+      String meeting,
+      String displayName,
+      List<X509Certificate> trusted,
+      Events events) {
     CompletableFuture<ClientTransport> result = new CompletableFuture<>();
+    QuicSslContextBuilder sslBuilder = QuicSslContextBuilder.forClient();
+    if (endpoint.sha256() != null) {
+      sslBuilder.trustManager(new PinnedCertificate(endpoint.sha256()));
+    } else {
+      sslBuilder.trustManager(Trust.forQuic(trusted, endpoint.url().getHost()));
+    }
     QuicSslContext ssl =
-        QuicSslContextBuilder.forClient()
-            .trustManager(new PinnedCertificate(endpoint.sha256()))
-            .applicationProtocols(Http3.supportedApplicationProtocols())
-            .build();
+        sslBuilder.applicationProtocols(Http3.supportedApplicationProtocols()).build();
     ChannelHandler codec =
         WebTransportQuic.transportParameters(Http3.newQuicClientCodecBuilder(), 10_000)
             .sslContext(ssl)

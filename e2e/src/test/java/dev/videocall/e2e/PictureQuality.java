@@ -98,10 +98,14 @@ final class PictureQuality {
           String key = viewer.user + ">" + s.peer();
           Integer before = lastFrame.get(key);
           if (s.frame() >= 0) {
-            // the video loops every 10 s: over 4 s between two samples (a stalled sampler on a
-            // loaded machine), a step back cannot be told from a step forward through the loop
+            // The video loops every 10 s, so a step back can only be told from a step forward
+            // through the loop over a short time. That time runs from when the previous frame
+            // was first seen: a sender starved for seconds on a loaded machine freezes on one
+            // frame, then resumes far ahead.
             boolean comparable = before != null && s.atMs() - lastAt.get(key) < 4000;
-            lastAt.put(key, s.atMs());
+            if (before == null || before != s.frame()) {
+              lastAt.put(key, s.atMs());
+            }
             if (comparable && wentBack(before, s.frame())) {
               backwards++;
               steps.add(key + " " + before + " -> " + s.frame() + " at " + s.atMs());

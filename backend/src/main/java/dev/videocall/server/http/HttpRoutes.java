@@ -22,13 +22,20 @@ public final class HttpRoutes {
   private final Supplier<byte[]> meetingPage;
   private final WebTransportServer webTransport;
   private final String bind;
+  private final dev.videocall.server.tls.HttpsIdentity https;
 
   /**
    * @param webRoot a directory to serve the page and assets from, or null for the ones built into
    *     the jar
    */
   public HttpRoutes(
-      Relay relay, Bus bus, String webRoot, WebTransportServer webTransport, String bind) {
+      Relay relay,
+      Bus bus,
+      String webRoot,
+      WebTransportServer webTransport,
+      String bind,
+      dev.videocall.server.tls.HttpsIdentity https) {
+    this.https = https;
     this.relay = relay;
     this.bus = bus;
     this.webTransport = webTransport;
@@ -84,10 +91,17 @@ public final class HttpRoutes {
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("url", "https://" + host + ":" + webTransport.port());
-    body.put("certificateHash", webTransport.certificate().sha256Hex());
-    body.put("hashAlgorithm", "sha-256");
+    // browsers pin by hash only certificates valid under 14 days: the generated one. An
+    // operator's certificate is checked as any other (a CA, or launch_chrome.sh's flags).
+    if (webTransport.certificate().selfSigned()) {
+      body.put("certificateHash", webTransport.certificate().sha256Hex());
+      body.put("hashAlgorithm", "sha-256");
+    }
     body.put("certificateNotAfter", webTransport.certificate().notAfter().toString());
     body.put("spkiSha256", webTransport.certificate().spkiSha256Base64());
+    if (https != null) {
+      body.put("httpsSpkiSha256", https.current().spkiSha256Base64());
+    }
     ctx.header("Cache-Control", "no-store");
     ctx.contentType("application/json").result(Json.object(body));
   }

@@ -2,6 +2,7 @@ package dev.videocall.server.webtransport;
 
 import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
+import dev.videocall.server.tls.ServerCertificate;
 import dev.videocall.webtransport.WebTransportQuic;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -177,18 +178,18 @@ public final class WebTransportServer implements AutoCloseable {
         .build();
   }
 
-  /** True when a self-signed certificate should be replaced: two days before it expires. */
-  static boolean dueForRenewal(ServerCertificate cert, Instant now) {
-    return cert.selfSigned() && now.plus(RENEW_BEFORE_EXPIRY).isAfter(cert.notAfter());
-  }
-
   private void renewIfDue() {
-    if (dueForRenewal(certificate, Instant.now())) {
+    if (certificate.dueForRenewal(Instant.now(), RENEW_BEFORE_EXPIRY)) {
       ServerCertificate next = ServerCertificate.generate();
-      ssl = sslContext(next);
-      certificate = next;
+      use(next);
       log.info("renewed the self-signed certificate: sha-256 {}", next.sha256Hex());
     }
+  }
+
+  /** New connections get {@code next} from now on (a renewed or reloaded certificate). */
+  public void use(ServerCertificate next) {
+    ssl = sslContext(next);
+    certificate = next;
   }
 
   /** Bytes of unfinished client packets held across all connections now. */

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
   public static final String PATH = "/lobby/{user}/{meeting}";
+  private static final String ADDRESS = "videocall.address";
 
   private final Relay relay;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -44,12 +45,6 @@ public final class WebSocketEndpoint {
         });
   }
 
-  private static String addressOf(java.net.SocketAddress remote) {
-    return remote instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
-        ? inet.getAddress().getHostAddress()
-        : null;
-  }
-
   public void register(Javalin app) {
     app.wsBeforeUpgrade(
         PATH,
@@ -69,7 +64,10 @@ public final class WebSocketEndpoint {
             relay.counters().inc(Name.REFUSED_BAD_REQUEST);
             throw new BadRequestResponse(DisplayNames.problem(name));
           }
-          String problem = relay.admissionProblem(ctx.req().getRemoteAddr());
+          // the client's address as Jetty sees it: the proxy's X-Forwarded-For with --trust-proxy
+          String address = ctx.req().getRemoteAddr();
+          ctx.attribute(ADDRESS, address);
+          String problem = relay.admissionProblem(address);
           if (problem != null) {
             throw new HttpResponseException(429, problem);
           }
@@ -87,7 +85,7 @@ public final class WebSocketEndpoint {
                           ctx.pathParam("meeting"),
                           ctx.queryParam("name"),
                           new JettyLink(ctx.session),
-                          addressOf(ctx.session.getRemoteAddress()));
+                          ctx.<String>attribute(ADDRESS));
                   sessions.put(ctx.sessionId(), s);
                 } catch (Relay.Refused e) {
                   ctx.closeSession(e.code(), e.getMessage());

@@ -148,7 +148,9 @@ final class WebTransportTransport implements Transport {
               WebTransport wt =
                   WebTransport.open(
                       endpoint.getUrl() + "/lobby/" + user + "/" + meeting,
-                      hex(endpoint.getCertificateHash()));
+                      WebTransport.certificateHashOf(endpoint) == null
+                          ? null
+                          : hex(WebTransport.certificateHashOf(endpoint)));
               opened[0] = wt;
               wt.ready()
                   .then(

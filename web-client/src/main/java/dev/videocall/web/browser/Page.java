@@ -8,6 +8,10 @@ import org.teavm.jso.dom.html.HTMLElement;
 public final class Page {
   private Page() {}
 
+  /** False on plain HTTP from another machine: no camera or microphone there. */
+  @JSBody(script = "return window.isSecureContext === true;")
+  public static native boolean isSecureContext();
+
   @JSBody(script = "return performance.now();")
   public static native double nowMs();
 

@@ -7,12 +7,16 @@ import org.teavm.jso.typedarrays.Int8Array;
 
 /** The browser's WebTransport session (HTTP/3 over QUIC). */
 public abstract class WebTransport implements JSObject {
-  /** Opens a session to {@code url}, pinning the server certificate by its SHA-256. */
+  /**
+   * Opens a session to {@code url}, pinning the server certificate by its SHA-256, or (null) with
+   * the browser's own certificate checks.
+   */
   @JSBody(
       params = {"url", "sha256"},
       script =
-          "return new WebTransport(url, {serverCertificateHashes:"
-              + " [{algorithm: 'sha-256', value: new Uint8Array(sha256.buffer)}]});")
+          "return sha256 ? new WebTransport(url, {serverCertificateHashes:"
+              + " [{algorithm: 'sha-256', value: new Uint8Array(sha256.buffer)}]})"
+              + " : new WebTransport(url);")
   public static native WebTransport open(String url, Int8Array sha256);
 
   /** GET /api/webtransport: where the server's WebTransport endpoint is and its certificate. */
@@ -31,6 +35,12 @@ public abstract class WebTransport implements JSObject {
     @org.teavm.jso.JSProperty
     String getCertificateHash();
   }
+
+  /** The endpoint's certificate hash (hex), or null when the certificate is not pinned. */
+  @JSBody(
+      params = "e",
+      script = "return typeof e.certificateHash === 'string' ? e.certificateHash : null;")
+  public static native String certificateHashOf(Endpoint e);
 
   @JSBody(script = "return typeof WebTransport === 'function';")
   public static native boolean isAvailable();

@@ -1,4 +1,4 @@
-package dev.videocall.server.webtransport;
+package dev.videocall.server.tls;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -44,8 +45,16 @@ public record ServerCertificate(X509Certificate certificate, PrivateKey key, boo
   /** Validity of generated certificates; Chromium refuses hashes of certificates valid 14+ days. */
   public static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(10);
 
-  /** A new self-signed certificate for localhost and 127.0.0.1 (and ::1). */
+  /** A new self-signed certificate for localhost and 127.0.0.1 (and ::1), valid 10 days. */
   public static ServerCertificate generate() {
+    return generate(SELF_SIGNED_VALIDITY, List.of("localhost", "127.0.0.1", "::1"));
+  }
+
+  /**
+   * A new self-signed ECDSA P-256 certificate valid for {@code validity}, for these host names and
+   * IP addresses.
+   */
+  public static ServerCertificate generate(Duration validity, List<String> names) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
@@ -57,18 +66,20 @@ public record ServerCertificate(X509Certificate certificate, PrivateKey key, boo
               name,
               new BigInteger(64, new SecureRandom()),
               Date.from(now.minus(Duration.ofMinutes(5))),
-              Date.from(now.plus(SELF_SIGNED_VALIDITY)),
+              Date.from(now.plus(validity)),
               name,
               pair.getPublic());
       builder.addExtension(
           Extension.subjectAlternativeName,
           false,
           new GeneralNames(
-              new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.iPAddress, "::1")
-              }));
+              names.stream()
+                  .distinct()
+                  .map(
+                      n ->
+                          new GeneralName(
+                              isIpAddress(n) ? GeneralName.iPAddress : GeneralName.dNSName, n))
+                  .toArray(GeneralName[]::new)));
       X509Certificate cert =
           new JcaX509CertificateConverter()
               .getCertificate(
@@ -107,6 +118,74 @@ public record ServerCertificate(X509Certificate certificate, PrivateKey key, boo
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException(
           "cannot read the TLS certificate or key: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isIpAddress(String name) {
+    return name.contains(":") || name.matches("[0-9.]+");
+  }
+
+  /** The names (DNS and IP) the certificate is for. */
+  public List<String> names() {
+    try {
+      java.util.Collection<List<?>> alt = certificate.getSubjectAlternativeNames();
+      List<String> out = new java.util.ArrayList<>();
+      if (alt != null) {
+        for (List<?> entry : alt) {
+          out.add(String.valueOf(entry.get(1)));
+        }
+      }
+      return out;
+    } catch (java.security.cert.CertificateParsingException e) {
+      return List.of();
+    }
+  }
+
+  /** True when a certificate generated here should be replaced: {@code margin} before it ends. */
+  public boolean dueForRenewal(Instant now, Duration margin) {
+    return selfSigned && now.plus(margin).isAfter(notAfter());
+  }
+
+  /** Writes the certificate and its key (PKCS#8) as PEM files, the key readable by its owner. */
+  public void writePem(Path certFile, Path keyFile) throws IOException {
+    java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+    try {
+      Files.writeString(
+          certFile,
+          "-----BEGIN CERTIFICATE-----\n"
+              + b64.encodeToString(certificate.getEncoded())
+              + "\n-----END CERTIFICATE-----\n");
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IOException(e);
+    }
+    Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(
+          tmp,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp); // not a POSIX file system
+    }
+    Files.writeString(
+        tmp,
+        "-----BEGIN PRIVATE KEY-----\n"
+            + b64.encodeToString(key.getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+    Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** An in-memory key store holding this identity, for Jetty. */
+  public java.security.KeyStore keyStore(char[] password) {
+    try {
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry(
+          "videocall", key, password, new java.security.cert.Certificate[] {certificate});
+      return ks;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a key store", e);
     }
   }
 

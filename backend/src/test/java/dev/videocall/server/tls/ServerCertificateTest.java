@@ -1,4 +1,4 @@
-package dev.videocall.server.webtransport;
+package dev.videocall.server.tls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,11 +45,12 @@ class ServerCertificateTest {
   void renewalIsDueTwoDaysBeforeExpiryForSelfSignedOnly() {
     ServerCertificate cert = ServerCertificate.generate();
     Instant expiry = cert.notAfter();
-    assertFalse(WebTransportServer.dueForRenewal(cert, Instant.now()));
-    assertFalse(WebTransportServer.dueForRenewal(cert, expiry.minus(Duration.ofDays(3))));
-    assertTrue(WebTransportServer.dueForRenewal(cert, expiry.minus(Duration.ofDays(1))));
+    Duration margin = Duration.ofDays(2);
+    assertFalse(cert.dueForRenewal(Instant.now(), margin));
+    assertFalse(cert.dueForRenewal(expiry.minus(Duration.ofDays(3)), margin));
+    assertTrue(cert.dueForRenewal(expiry.minus(Duration.ofDays(1)), margin));
     ServerCertificate configured = new ServerCertificate(cert.certificate(), cert.key(), false);
-    assertFalse(WebTransportServer.dueForRenewal(configured, expiry.minus(Duration.ofDays(1))));
+    assertFalse(configured.dueForRenewal(expiry.minus(Duration.ofDays(1)), margin));
   }
 
   @Test
