@@ -81,6 +81,33 @@ class ServerConfigTest {
   }
 
   @Test
+  void httpsFlagsGoTogetherSensibly() {
+    assertEquals(
+        "--http-redirect-port needs HTTPS (--tls-cert or --https-self-signed)",
+        assertThrows(
+                ServerConfig.InvalidConfig.class,
+                () -> ServerConfig.parse(new String[] {"--http-redirect-port", "80"}, Map.of()))
+            .getMessage());
+    assertEquals(
+        "--https-self-signed and --tls-cert exclude each other",
+        assertThrows(
+                ServerConfig.InvalidConfig.class,
+                () ->
+                    ServerConfig.parse(
+                        new String[] {
+                          "--https-self-signed", "--tls-cert", "c.pem", "--tls-key", "k.pem"
+                        },
+                        Map.of()))
+            .getMessage());
+    ServerConfig c =
+        ServerConfig.parse(
+            new String[] {"--https-self-signed", "--public-host", "a.lan,b.lan"},
+            Map.of("TRUST_PROXY", "true"));
+    org.junit.jupiter.api.Assertions.assertTrue(c.https() && c.trustProxy());
+    assertEquals(java.util.List.of("a.lan", "b.lan"), c.publicHosts());
+  }
+
+  @Test
   void helpReturnsNull() {
     assertNull(ServerConfig.parse(new String[] {"--help"}, Map.of()));
   }

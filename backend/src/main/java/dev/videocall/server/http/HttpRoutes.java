@@ -81,11 +81,17 @@ public final class HttpRoutes {
   }
 
   /**
-   * Where the page opens WebTransport and the certificate hash it pins. The host is the one the
-   * page was loaded from, unless the server listens on one address only.
+   * Where the page opens WebTransport and the certificate hash it pins: the host the page was
+   * loaded from (a certificate is for that name), except where the server listens on one address
+   * and the page used "localhost" or an address (Chromium tries ::1 first for localhost, which a
+   * server bound to 127.0.0.1 does not answer on UDP).
    */
   private void webTransportInfo(Context ctx) {
-    String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? hostOnly(ctx.host()) : bind;
+    String host = hostOnly(ctx.host());
+    boolean wildcard = "0.0.0.0".equals(bind) || "::".equals(bind);
+    if (!wildcard && ("localhost".equalsIgnoreCase(host) || isAddress(host))) {
+      host = bind;
+    }
     if (host.contains(":") && !host.startsWith("[")) {
       host = "[" + host + "]";
     }
@@ -104,6 +110,10 @@ public final class HttpRoutes {
     }
     ctx.header("Cache-Control", "no-store");
     ctx.contentType("application/json").result(Json.object(body));
+  }
+
+  private static boolean isAddress(String host) {
+    return host.contains(":") || host.matches("[0-9.]+");
   }
 
   /** "example.org:8080" → "example.org"; "[::1]:8080" → "::1". */

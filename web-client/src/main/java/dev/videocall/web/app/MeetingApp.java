@@ -93,11 +93,11 @@ final class MeetingApp implements PacketSink, Transport.Listener {
     if (!Page.isSecureContext()) {
       doc.getDocumentElement().setAttribute("data-insecure", "true");
       deviceMessage(
-          "Camera and microphone need a secure (HTTPS) page, and this one was opened over plain"
-              + " HTTP from another computer, so the browser blocks them. You can still join to"
-              + " watch and listen. To send video and sound, open the meeting over HTTPS: start"
-              + " the server with --https-self-signed (or --tls-cert and --tls-key), or put it"
-              + " behind a TLS proxy.");
+          "Camera, microphone and video decoding need a secure (HTTPS) page, and this one was"
+              + " opened over plain HTTP from another computer, so the browser blocks them. You"
+              + " can still join and see who is in the meeting. For video and sound, open the"
+              + " meeting over HTTPS: start the server with --https-self-signed (or --tls-cert and"
+              + " --tls-key), or put it behind a TLS proxy.");
       ready(null);
       return;
     }

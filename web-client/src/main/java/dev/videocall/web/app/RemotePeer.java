@@ -26,6 +26,11 @@ final class RemotePeer {
   /** Just above the sender's 300 ms forced-keyframe gap, so a second request is never wasted. */
   private static final double KEYFRAME_REQUEST_GAP_MS = 400;
 
+  /** WebCodecs exists only in secure contexts: on plain HTTP a tile shows who, not what. */
+  private static final boolean VIDEO_DECODING = VideoDecoder.isAvailable();
+
+  private static final boolean AUDIO_DECODING = AudioDecoder.isAvailable();
+
   /** Asks the peer's session for a keyframe. */
   interface KeyframeRequester {
     void requestKeyframe(long sessionId);
@@ -101,7 +106,7 @@ final class RemotePeer {
   }
 
   private void onVideo(MediaPacket m) {
-    if (m.data == null) {
+    if (m.data == null || !VIDEO_DECODING) {
       return;
     }
     videoBytes += m.data.length;
@@ -178,7 +183,7 @@ final class RemotePeer {
   }
 
   private void onAudio(MediaPacket m) {
-    if (m.data == null || audioContext == null) {
+    if (m.data == null || audioContext == null || !AUDIO_DECODING) {
       return;
     }
     if (audio == null || "closed".equals(audio.getState())) {

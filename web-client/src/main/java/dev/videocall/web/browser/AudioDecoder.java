@@ -8,6 +8,10 @@ import org.teavm.jso.JSProperty;
 
 /** WebCodecs AudioDecoder. */
 public abstract class AudioDecoder implements JSObject {
+  /** False where WebCodecs is missing: an insecure (plain HTTP) page, another browser. */
+  @JSBody(script = "return typeof AudioDecoder === 'function';")
+  public static native boolean isAvailable();
+
   @JSBody(
       params = {"output", "error"},
       script = "return new AudioDecoder({output: output, error: error});")

@@ -8,6 +8,10 @@ import org.teavm.jso.JSProperty;
 
 /** WebCodecs VideoDecoder. */
 public abstract class VideoDecoder implements JSObject {
+  /** False where WebCodecs is missing: an insecure (plain HTTP) page, another browser. */
+  @JSBody(script = "return typeof VideoDecoder === 'function';")
+  public static native boolean isAvailable();
+
   @JSBody(
       params = {"output", "error"},
       script = "return new VideoDecoder({output: output, error: error});")
