@@ -180,4 +180,28 @@ class IngressTest {
         assertInstanceOf(Ingress.Relay.class, Ingress.classify(alice, framed, 5, packet.length));
     assertEquals(Priority.CONTROL, r.packet().priority());
   }
+
+  /** Hardening issue, item 12: the media packet's own user id is the sender's too. */
+  @Test
+  void theInnerMediaUserIdIsStampedToo() throws Exception {
+    PacketWrapper forged =
+        Packets.media(
+            MediaPacket.newBuilder()
+                .setMediaType(MediaType.AUDIO)
+                .setUserId("mallory")
+                .setData(ByteString.copyFromUtf8("hello"))
+                .build());
+    Packet p = relayed(forged);
+    MediaPacket inner = MediaPacket.parseFrom(PacketWrapper.parseFrom(p.bytes()).getData());
+    assertEquals("alice", inner.getUserId());
+    assertEquals("hello", inner.getData().toStringUtf8());
+    PacketWrapper honest =
+        Packets.media(
+                MediaPacket.newBuilder().setMediaType(MediaType.AUDIO).setUserId("alice").build())
+            .toBuilder()
+            .setUserId("alice")
+            .setSessionId(42)
+            .build();
+    assertArrayEquals(honest.toByteArray(), relayed(honest).bytes(), "untouched when honest");
+  }
 }
