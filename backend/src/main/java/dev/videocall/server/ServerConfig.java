@@ -29,6 +29,7 @@ public record ServerConfig(
     String tlsCert,
     String tlsKey,
     int maxControlBytes,
+    int maxChatChars,
     int controlPacketsPerSecond,
     int maxSessions,
     int maxSessionsPerIp,
@@ -227,6 +228,14 @@ public record ServerConfig(
     int maxControlBytes;
 
     @Option(
+        names = "--max-chat-chars",
+        paramLabel = "N",
+        defaultValue = "2000",
+        description =
+            "longest chat message in characters; longer ones are dropped (default: ${DEFAULT-VALUE})")
+    int maxChatChars;
+
+    @Option(
         names = "--control-packets-per-second",
         paramLabel = "N",
         defaultValue = "50",
@@ -326,6 +335,7 @@ public record ServerConfig(
       range("--max-packet-bytes", maxPacketBytes, 1024, 64 << 20);
       range("--max-control-bytes", maxControlBytes, 256, maxPacketBytes);
       range("--control-packets-per-second", controlPacketsPerSecond, 1, 100_000);
+      range("--max-chat-chars", maxChatChars, 1, 100_000);
       range("--outbox-bytes", outboxBytes, 64 << 10, 1L << 32);
       range("--heartbeat-timeout-ms", heartbeatTimeoutMs, 100, 3_600_000);
       range("--max-sessions", maxSessions, 1, 10_000_000);
@@ -367,6 +377,7 @@ public record ServerConfig(
           tlsCert,
           tlsKey,
           maxControlBytes,
+          maxChatChars,
           controlPacketsPerSecond,
           maxSessions,
           maxSessionsPerIp,

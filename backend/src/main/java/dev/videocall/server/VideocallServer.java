@@ -93,7 +93,8 @@ public final class VideocallServer implements AutoCloseable {
                 config.maxControlBytes(),
                 config.controlPacketsPerSecond(),
                 config.maxSessions(),
-                config.maxSessionsPerIp()),
+                config.maxSessionsPerIp(),
+                config.maxChatChars()),
             bus,
             counters);
     webTransport =

@@ -115,13 +115,13 @@ class MeetingE2ETest {
     assertEquals("webtransport", alice.page.locator("html").getAttribute("data-transport"));
     assertEquals("webtransport", bob.page.locator("html").getAttribute("data-transport"));
 
-    alice.click("Diagnostics");
+    alice.click("Connection details");
     waitUntil(
         "alice's diagnostics panel reports bob's frame rate",
         Duration.ofSeconds(3),
         () -> {
           var cells = alice.page.locator("[data-diagnostics-peer=bob] td");
-          return cells.count() == 4 && Integer.parseInt(cells.nth(1).innerText()) > 0;
+          return cells.count() == 5 && Integer.parseInt(cells.nth(1).innerText()) > 0;
         });
   }
 
@@ -142,7 +142,7 @@ class MeetingE2ETest {
     for (Participant p : List.of(alice, bob)) {
       p.watch("carol-gone", "document.querySelector('[data-peer-id=carol]') === null");
     }
-    long leftAt = carol.clickAt("Leave");
+    long leftAt = carol.clickAt("Leave the meeting");
     for (Participant p : List.of(alice, bob)) {
       waitUntil(
           p.user + " removes carol's tile",
@@ -165,8 +165,8 @@ class MeetingE2ETest {
     String tile = "document.querySelector('[data-peer-id=alice]')";
     bob.watch("alice-camera-off", tile + ".getAttribute('data-camera-off') === 'true'");
     bob.watch("alice-muted", tile + ".getAttribute('data-mic-muted') === 'true'");
-    long cameraOffAt = alice.clickAt("Stop video");
-    long mutedAt = alice.clickAt("Mute");
+    long cameraOffAt = alice.clickAt("Turn camera off");
+    long mutedAt = alice.clickAt("Mute microphone");
     waitUntil(
         "bob's tile of alice says camera off and muted",
         Duration.ofSeconds(10),
@@ -183,8 +183,8 @@ class MeetingE2ETest {
     assertEquals(framesWhileOff, bob.framesDecoded("alice"), "no video while the camera is off");
 
     bob.watch("alice-camera-on", tile + ".getAttribute('data-camera-off') === 'false'");
-    long cameraOnAt = alice.clickAt("Start video");
-    alice.clickAt("Unmute");
+    long cameraOnAt = alice.clickAt("Turn camera on");
+    alice.clickAt("Unmute microphone");
     waitUntil(
         "bob's tile of alice shows video again",
         Duration.ofSeconds(10),

@@ -39,7 +39,7 @@ final class Participant implements AutoCloseable {
 
   /** Presses Connect; returns when the server has assigned the session. */
   Participant connect() {
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Connect")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join now")).click();
     page.waitForSelector("html[data-state=connected]");
     return this;
   }
@@ -128,7 +128,8 @@ final class Participant implements AutoCloseable {
     Object at =
         page.evaluate(
             "name => { const b = [...document.querySelectorAll('button')]"
-                + ".find(x => x.textContent.trim() === name);"
+                + ".find(x => x.offsetParent !== null"
+                + " && (x.getAttribute('aria-label') || x.textContent.trim()) === name);"
                 + " if (!b) throw new Error('no button ' + name);"
                 + " const t = Date.now(); b.click(); return t; }",
             buttonName);

@@ -96,7 +96,7 @@ class WebTransportMeetingE2ETest {
         });
     alice.open(server.meetingUrl("alice", "fallback"));
     alice.watch("connected", "document.documentElement.getAttribute('data-state') === 'connected'");
-    long clicked = alice.clickAt("Connect");
+    long clicked = alice.clickAt("Join now");
     waitUntil(
         "alice connects somehow",
         Duration.ofSeconds(10),

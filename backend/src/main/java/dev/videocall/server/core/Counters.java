@@ -48,6 +48,9 @@ public final class Counters {
     DROPPED_CONTROL_TOO_BIG(
         "videocall_dropped_control_too_big_total",
         "Client control packets over --max-control-bytes, not relayed"),
+    DROPPED_CHAT_REFUSED(
+        "videocall_dropped_chat_refused_total",
+        "Chat messages or reactions refused: empty, malformed or over --max-chat-chars"),
     DROPPED_UNTARGETED_KEYFRAME_REQUEST(
         "videocall_dropped_untargeted_keyframe_request_total",
         "Keyframe requests without a target session, not relayed"),

@@ -46,8 +46,8 @@ public final class Ingress {
    *
    * @param maxControlBytes the largest control packet (anything but audio and video frames)
    */
-  public record Limits(int maxControlBytes) {
-    public static final Limits DEFAULT = new Limits(16 * 1024);
+  public record Limits(int maxControlBytes, int maxChatChars) {
+    public static final Limits DEFAULT = new Limits(16 * 1024, 2000);
   }
 
   private Ingress() {}
@@ -77,6 +77,10 @@ public final class Ingress {
     }
     if (route.priority == Priority.CONTROL && length > limits.maxControlBytes()) {
       return new Drop(Name.DROPPED_CONTROL_TOO_BIG);
+    }
+    Decision social = checkSocial(wrapper, limits);
+    if (social != null) {
+      return social;
     }
     Packet p = stamped(from, wrapper, route, data, offset, length);
     if (p == null) {
@@ -120,6 +124,32 @@ public final class Ingress {
             data));
   }
 
+  /** Chat messages and reactions: valid, and within their length; else a decision. */
+  private static Decision checkSocial(PacketWrapper wrapper, Limits limits) {
+    try {
+      switch (wrapper.getPacketType()) {
+        case CHAT -> {
+          String text = dev.videocall.proto.ChatPacket.parseFrom(wrapper.getData()).getText();
+          if (text.isBlank() || text.codePointCount(0, text.length()) > limits.maxChatChars()) {
+            return new Drop(Name.DROPPED_CHAT_REFUSED);
+          }
+        }
+        case REACTION -> {
+          String emoji = dev.videocall.proto.ReactionPacket.parseFrom(wrapper.getData()).getEmoji();
+          if (emoji.isEmpty() || emoji.codePointCount(0, emoji.length()) > 8) {
+            return new Drop(Name.DROPPED_CHAT_REFUSED);
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      return new Drop(Name.DROPPED_CHAT_REFUSED);
+    }
+    return null;
+  }
+
   /** How a parsed packet is routed, or what else happens to it. */
   private record Route(
       Priority priority, Stream stream, boolean echo, Decision outcome, String innerUserId) {
@@ -145,6 +175,8 @@ public final class Ingress {
       case E2EE_PUBLIC_KEY:
       case E2EE_WRAPPED_KEY:
       case DIAGNOSTICS:
+      case CHAT:
+      case REACTION:
         return Route.of(Priority.CONTROL, Stream.NONE);
       case HEALTH:
         return Route.not(new Consume(Name.HEALTH_REPORTS));

@@ -50,6 +50,7 @@ public final class Relay implements AutoCloseable {
    *     are dropped (counted)
    * @param maxSessions sessions on this instance at most; more are refused
    * @param maxSessionsPerAddress sessions from one client address at most; more are refused
+   * @param maxChatChars the longest chat message, in characters
    */
   public record Config(
       int maxPacketBytes,
@@ -59,7 +60,8 @@ public final class Relay implements AutoCloseable {
       int maxControlBytes,
       int controlPacketsPerSecond,
       int maxSessions,
-      int maxSessionsPerAddress) {
+      int maxSessionsPerAddress,
+      int maxChatChars) {
     /** The given sizes and timeout with the default limits. */
     public Config(
         int maxPacketBytes, long outboxBytes, Duration heartbeatTimeout, String serverId) {
@@ -71,7 +73,8 @@ public final class Relay implements AutoCloseable {
           Ingress.Limits.DEFAULT.maxControlBytes(),
           50,
           10_000,
-          100);
+          100,
+          Ingress.Limits.DEFAULT.maxChatChars());
     }
   }
 
@@ -116,7 +119,7 @@ public final class Relay implements AutoCloseable {
     this.config = config;
     this.bus = bus;
     this.counters = counters;
-    this.ingressLimits = new Ingress.Limits(config.maxControlBytes());
+    this.ingressLimits = new Ingress.Limits(config.maxControlBytes(), config.maxChatChars());
     this.ownedWriter = writer == null ? newWriterPool() : null;
     this.writer = writer == null ? ownedWriter : writer;
     this.timer =

@@ -20,6 +20,8 @@ public final class HttpRoutes {
   private final Bus bus;
   private final String webRoot;
   private final Supplier<byte[]> meetingPage;
+  private final Supplier<byte[]> homePage;
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
   private final WebTransportServer webTransport;
   private final String bind;
   private final dev.videocall.server.tls.HttpsIdentity https;
@@ -45,6 +47,10 @@ public final class HttpRoutes {
         webRoot == null
             ? MeetingPage.fromClasspath()
             : MeetingPage.fromDirectory(Path.of(webRoot).toAbsolutePath());
+    this.homePage =
+        webRoot == null
+            ? MeetingPage.fromClasspath("/web/index.html")
+            : MeetingPage.fromDirectory(Path.of(webRoot).toAbsolutePath(), "index.html");
   }
 
   /** The web client's assets (script, styles) under /assets. */
@@ -68,7 +74,10 @@ public final class HttpRoutes {
     app.get("/favicon.ico", ctx -> ctx.status(204));
     app.get("/metrics", this::metrics);
     app.get("/api/webtransport", this::webTransportInfo);
+    app.get("/", ctx -> page(ctx, homePage));
+    app.get("/meeting/{meeting}", this::meetingPage);
     app.get("/meeting/{user}/{meeting}", this::meetingPage);
+    app.post("/api/v1/guests", this::guest);
   }
 
   private void health(Context ctx) {
@@ -158,12 +167,29 @@ public final class HttpRoutes {
   }
 
   private void meetingPage(Context ctx) {
-    String user = ctx.pathParam("user");
+    String user = ctx.pathParamMap().get("user");
     String meeting = ctx.pathParam("meeting");
-    if (!Ids.isValid(user) || !Ids.isValid(meeting)) {
+    if ((user != null && !Ids.isValid(user)) || !Ids.isValid(meeting)) {
       throw new BadRequestResponse("user and meeting ids must match " + Ids.VALID.pattern());
     }
+    page(ctx, meetingPage);
+  }
+
+  private static void page(Context ctx, Supplier<byte[]> page) {
     ctx.header("Cache-Control", "no-cache");
-    ctx.contentType("text/html; charset=utf-8").result(meetingPage.get());
+    ctx.contentType("text/html; charset=utf-8").result(page.get());
+  }
+
+  /**
+   * A guest identity: a user id the server makes up, so that nobody chooses another person's id and
+   * two people with one display name are two participants. (With the hosts issue this also hands
+   * out a signed token.)
+   */
+  private void guest(Context ctx) {
+    byte[] b = new byte[8];
+    random.nextBytes(b);
+    String id = "g-" + java.util.HexFormat.of().formatHex(b);
+    ctx.header("Cache-Control", "no-store");
+    ctx.contentType("application/json").result(Json.object(Map.of("userId", id)));
   }
 }

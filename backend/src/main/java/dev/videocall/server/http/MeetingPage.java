@@ -18,11 +18,16 @@ final class MeetingPage {
 
   /** The template built into the jar, read once. */
   static Supplier<byte[]> fromClasspath() {
+    return fromClasspath(TEMPLATE);
+  }
+
+  /** A page built into the jar ({@code /web/...}), read once. */
+  static Supplier<byte[]> fromClasspath(String resource) {
     byte[] bytes;
-    try (InputStream in = MeetingPage.class.getResourceAsStream(TEMPLATE)) {
+    try (InputStream in = MeetingPage.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(
-            TEMPLATE + " is not on the classpath: the web-client module was not built");
+            resource + " is not on the classpath: the web-client module was not built");
       }
       bytes = in.readAllBytes();
     } catch (IOException e) {
@@ -33,7 +38,12 @@ final class MeetingPage {
 
   /** The template in a web root directory, read on every request (front-end development). */
   static Supplier<byte[]> fromDirectory(Path webRoot) {
-    Path file = webRoot.resolve("meeting.html");
+    return fromDirectory(webRoot, "meeting.html");
+  }
+
+  /** A page in a web root directory, read on every request. */
+  static Supplier<byte[]> fromDirectory(Path webRoot, String name) {
+    Path file = webRoot.resolve(name);
     return () -> {
       try {
         return Files.readAllBytes(file);

@@ -258,7 +258,7 @@ class RelayTest {
     relay =
         new Relay(
             new Relay.Config(
-                1 << 20, 1 << 20, Duration.ofSeconds(10), "t", 16 * 1024, 10, 100, 100),
+                1 << 20, 1 << 20, Duration.ofSeconds(10), "t", 16 * 1024, 10, 100, 100, 2000),
             new LocalBus(),
             counters,
             Runnable::run);
@@ -327,7 +327,8 @@ class RelayTest {
     relay.close();
     relay =
         new Relay(
-            new Relay.Config(1 << 20, 1 << 20, Duration.ofSeconds(10), "t", 16 * 1024, 50, 5, 3),
+            new Relay.Config(
+                1 << 20, 1 << 20, Duration.ofSeconds(10), "t", 16 * 1024, 50, 5, 3, 2000),
             new LocalBus(),
             counters,
             Runnable::run);

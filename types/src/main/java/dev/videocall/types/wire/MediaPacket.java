@@ -138,6 +138,7 @@ public final class MediaPacket {
     public boolean screenEnabled;
     public boolean speaking;
     public String displayName = "";
+    public boolean handRaised;
 
     public byte[] encode() {
       return new ProtoWriter()
@@ -146,6 +147,7 @@ public final class MediaPacket {
           .bool(3, screenEnabled)
           .bool(4, speaking)
           .string(5, displayName)
+          .bool(6, handRaised)
           .toByteArray();
     }
 
@@ -158,6 +160,7 @@ public final class MediaPacket {
           case 3 -> m.screenEnabled = r.bool();
           case 4 -> m.speaking = r.bool();
           case 5 -> m.displayName = r.string();
+          case 6 -> m.handRaised = r.bool();
           default -> r.skip();
         }
       }

@@ -444,4 +444,33 @@ class WireGoldenTest {
     }
     return b.build();
   }
+
+  @Test
+  void chatReactionAndRaisedHandsAgreeWithProtobufJava() throws Exception {
+    dev.videocall.proto.ChatPacket chat =
+        dev.videocall.proto.ChatPacket.newBuilder()
+            .setText("héllo <b>world</b> 👋")
+            .setSentAtMs(1_700_000_000_123L)
+            .build();
+    ChatPacket c = ChatPacket.decode(chat.toByteArray());
+    assertEquals(chat.getText(), c.text);
+    assertEquals(chat.getSentAtMs(), c.sentAtMs);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(chat.toByteArray(), c.encode());
+    dev.videocall.proto.ReactionPacket reaction =
+        dev.videocall.proto.ReactionPacket.newBuilder().setEmoji("🎉").build();
+    ChatPacket.Reaction r = ChatPacket.Reaction.decode(reaction.toByteArray());
+    assertEquals("🎉", r.emoji);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(reaction.toByteArray(), r.encode());
+    dev.videocall.proto.MediaPacket hb =
+        dev.videocall.proto.MediaPacket.newBuilder()
+            .setMediaType(dev.videocall.proto.MediaPacket.MediaType.HEARTBEAT)
+            .setHeartbeatMetadata(
+                dev.videocall.proto.HeartbeatMetadata.newBuilder()
+                    .setHandRaised(true)
+                    .setDisplayName("Zoë"))
+            .build();
+    MediaPacket m = MediaPacket.decode(hb.toByteArray());
+    org.junit.jupiter.api.Assertions.assertTrue(m.heartbeat.handRaised);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(hb.toByteArray(), m.encode());
+  }
 }

@@ -12,8 +12,11 @@ import dev.videocall.web.browser.VideoFrame;
 import org.teavm.jso.JSObject;
 
 /**
- * Camera → MediaStreamTrackProcessor → VideoEncoder → MEDIA packets. Keyframes every few seconds,
- * at once when a receiver asks, and after the camera comes back on.
+ * A video track → MediaStreamTrackProcessor → VideoEncoder → MEDIA packets numbered per stream
+ * ({@code VideoMetadata.sequence}, what receivers' frame order rule checks). One for the camera
+ * ({@link #camera}) and one for a shared screen ({@link #screen}). The track can change while it
+ * runs (another camera, the camera off and on again): the next frame is a keyframe. Keyframes every
+ * few seconds, at once when a receiver asks, and after the track changes.
  */
 final class CameraPublisher {
   static final String VP8 = "vp8";
@@ -21,46 +24,66 @@ final class CameraPublisher {
   private static final double KEYFRAME_INTERVAL_MS = 3000;
   private static final double MIN_FORCED_KEY_GAP_MS = 300;
 
-  private final MediaStreamTrack track;
   private final PacketSink sink;
   private final String codec;
   private final int bitrate;
   private final int fps;
+  private final int mediaType;
+  private final int mediaKind;
+  private MediaStreamTrack track;
   private FrameReader<VideoFrame> reader;
   private VideoEncoder encoder;
   private int width;
   private int height;
-  private boolean enabled = true;
   private boolean stopped;
   private boolean forceKey = true;
   private double lastKeyMs = -1e9;
+  private double lastFrameMs = -1e9;
   private long sequence;
   private int framesEncoded;
   private int framesSkipped;
+  private int generation; // which track's pump is current
 
-  CameraPublisher(MediaStreamTrack track, PacketSink sink, String codec, int bitrate, int fps) {
-    this.track = track;
+  private CameraPublisher(
+      PacketSink sink, String codec, int bitrate, int fps, int mediaType, int mediaKind) {
     this.sink = sink;
     this.codec = codec;
     this.bitrate = bitrate;
     this.fps = fps;
+    this.mediaType = mediaType;
+    this.mediaKind = mediaKind;
   }
 
-  void start() {
-    reader = MediaStreamTrackProcessor.videoFrames(track);
-    FramePump.run(reader, this::onFrame, () -> stopped, "camera");
+  static CameraPublisher camera(PacketSink sink, String codec, int bitrate, int fps) {
+    return new CameraPublisher(
+        sink, codec, bitrate, fps, MediaPacket.VIDEO, PacketWrapper.KIND_VIDEO);
   }
 
-  /** Camera off: frames are read and dropped (the track keeps running for a quick return). */
-  void setEnabled(boolean on) {
-    if (on && !enabled) {
-      forceKey = true;
+  /** A shared screen: VP9 (sharp text at low rates), at most 15 fps. */
+  static CameraPublisher screen(PacketSink sink) {
+    return new CameraPublisher(
+        sink, VP9, 1_500_000, 15, MediaPacket.SCREEN, PacketWrapper.KIND_SCREEN);
+  }
+
+  /** Starts publishing {@code next} instead of the current track (null: nothing, camera off). */
+  void setTrack(MediaStreamTrack next) {
+    if (reader != null) {
+      reader.cancel();
+      reader = null;
     }
-    enabled = on;
+    track = next;
+    generation++;
+    forceKey = true;
+    if (next == null || stopped) {
+      return;
+    }
+    int mine = generation;
+    reader = MediaStreamTrackProcessor.videoFrames(next);
+    FramePump.run(reader, this::onFrame, () -> stopped || mine != generation, "video");
   }
 
-  boolean enabled() {
-    return enabled;
+  boolean publishing() {
+    return track != null && !stopped;
   }
 
   /** A receiver lost our stream (joined late, dropped frames, decoder error). */
@@ -72,9 +95,7 @@ final class CameraPublisher {
 
   void stop() {
     stopped = true;
-    if (reader != null) {
-      reader.cancel();
-    }
+    setTrack(null);
     if (encoder != null && !"closed".equals(encoder.getState())) {
       encoder.close();
     }
@@ -89,12 +110,19 @@ final class CameraPublisher {
   }
 
   private void onFrame(VideoFrame frame) {
-    if (!enabled || stopped) {
+    if (stopped || track == null) {
       frame.close();
       return;
     }
-    if (encoder == null || "closed".equals(encoder.getState())) {
-      openEncoder(frame.getDisplayWidth(), frame.getDisplayHeight());
+    double now = Page.nowMs();
+    if (mediaKind == PacketWrapper.KIND_SCREEN && now - lastFrameMs < 1000.0 / fps - 2) {
+      frame.close(); // a screen track may run at 30 fps; shared screens need no more than 15
+      return;
+    }
+    int w = frame.getDisplayWidth();
+    int h = frame.getDisplayHeight();
+    if (encoder == null || "closed".equals(encoder.getState()) || w != width || h != height) {
+      openEncoder(w, h);
     }
     if (encoder.getEncodeQueueSize() > 2 || sink.congested()) {
       framesSkipped++; // the encoder or the uplink is behind: skip rather than queue latency
@@ -102,7 +130,7 @@ final class CameraPublisher {
       frame.close();
       return;
     }
-    double now = Page.nowMs();
+    lastFrameMs = now;
     boolean key = forceKey || now - lastKeyMs >= KEYFRAME_INTERVAL_MS;
     if (key) {
       forceKey = false;
@@ -113,6 +141,9 @@ final class CameraPublisher {
   }
 
   private void openEncoder(int w, int h) {
+    if (encoder != null && !"closed".equals(encoder.getState())) {
+      encoder.close();
+    }
     width = w;
     height = h;
     encoder = VideoEncoder.create(this::onChunk, error -> onEncoderError(error));
@@ -128,7 +159,7 @@ final class CameraPublisher {
   private void onChunk(EncodedChunk chunk, JSObject metadata) {
     framesEncoded++;
     MediaPacket m = new MediaPacket();
-    m.mediaType = MediaPacket.VIDEO;
+    m.mediaType = mediaType;
     m.data = EncodedChunk.bytesOf(chunk);
     m.frameType = chunk.getType();
     m.timestamp = chunk.getTimestamp();
@@ -138,6 +169,6 @@ final class CameraPublisher {
     m.video.codec = VP9.equals(codec) ? MediaPacket.CODEC_VP9 : MediaPacket.CODEC_VP8;
     m.video.width = width;
     m.video.height = height;
-    sink.sendMedia(m, PacketWrapper.KIND_VIDEO);
+    sink.sendMedia(m, mediaKind);
   }
 }

@@ -1,62 +1,93 @@
 package dev.videocall.web.app;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.teavm.jso.dom.html.HTMLDocument;
 import org.teavm.jso.dom.html.HTMLElement;
 
-/** The diagnostics panel: per peer frames per second, video bitrate and dropped frames. */
+/**
+ * Per-peer reception figures (frames per second, video bitrate, dropped frames) and this page's
+ * round-trip time, in a panel and as each tile's connection-quality icon: good, fair or poor.
+ */
 final class Diagnostics {
   private final HTMLElement panel;
   private final HTMLElement rows;
-  private final Map<String, RemotePeer> peers;
-  private final Map<String, long[]> last = new HashMap<>();
+  private final HTMLElement rttLabel;
+  private final Map<Long, long[]> last = new HashMap<>();
   private double lastRefreshMs;
   private boolean visible;
+  private double rttMs = -1;
 
-  Diagnostics(HTMLElement panel, HTMLElement rows, Map<String, RemotePeer> peers) {
+  Diagnostics(HTMLElement panel, HTMLElement rows, HTMLElement rttLabel) {
     this.panel = panel;
     this.rows = rows;
-    this.peers = peers;
+    this.rttLabel = rttLabel;
   }
 
   boolean toggle() {
     visible = !visible;
     panel.setHidden(!visible);
-    refresh();
     return visible;
   }
 
+  void rtt(double ms) {
+    rttMs = ms;
+    rttLabel.setInnerText("· round trip " + Math.round(ms) + " ms");
+  }
+
   /** Called about once a second; rates are over the time since the previous call. */
-  void refresh() {
+  void refresh(Collection<RemotePeer> peers) {
     double now = dev.videocall.web.browser.Page.nowMs();
     double seconds = Math.max(0.001, (now - lastRefreshMs) / 1000.0);
     lastRefreshMs = now;
     HTMLDocument doc = HTMLDocument.current();
     rows.setInnerText("");
-    for (RemotePeer p : peers.values()) {
-      long[] prev = last.getOrDefault(p.userId, new long[] {p.framesDecoded, p.videoBytes});
-      double fps = (p.framesDecoded - prev[0]) / seconds;
-      double kbps = (p.videoBytes - prev[1]) * 8 / 1000.0 / seconds;
-      last.put(p.userId, new long[] {p.framesDecoded, p.videoBytes});
-      p.tile.setAttribute("data-fps", String.valueOf(Math.round(fps)));
+    for (RemotePeer p : peers) {
+      long key = p.person.sessionId;
+      long[] prev =
+          last.getOrDefault(key, new long[] {p.framesDecoded(), p.videoBytes(), p.framesDropped()});
+      double fps = (p.framesDecoded() - prev[0]) / seconds;
+      double kbps = (p.videoBytes() - prev[1]) * 8 / 1000.0 / seconds;
+      long droppedNow = p.framesDropped() - prev[2];
+      last.put(key, new long[] {p.framesDecoded(), p.videoBytes(), p.framesDropped()});
+      p.tile.attr("data-fps", Math.round(fps));
+      String quality = quality(p.person.cameraOn, fps, droppedNow, rttMs);
+      p.tile.quality(
+          quality, Math.round(fps) + " fps" + (rttMs >= 0 ? ", " + Math.round(rttMs) + " ms" : ""));
       if (!visible) {
         continue;
       }
       HTMLElement row = doc.createElement("tr");
-      row.setAttribute("data-diagnostics-peer", p.userId);
+      row.setAttribute("data-diagnostics-peer", p.person.userId);
       for (String cell :
           new String[] {
-            p.userId,
+            p.person.name,
             String.valueOf(Math.round(fps)),
             String.valueOf(Math.round(kbps)),
-            String.valueOf(p.framesDropped)
+            String.valueOf(p.framesDropped()),
+            quality
           }) {
         HTMLElement td = doc.createElement("td");
+        td.setClassName("truncate pr-2");
         td.setInnerText(cell);
         row.appendChild(td);
       }
       rows.appendChild(row);
     }
+  }
+
+  /**
+   * Good: smooth video (or a camera that is off) and a short round trip; poor: a picture that
+   * stutters or frames being lost, or a round trip over 400 ms; fair in between.
+   */
+  static String quality(boolean cameraOn, double fps, long droppedThisSecond, double rttMs) {
+    if (rttMs > 400 || (cameraOn && (fps < 8 || droppedThisSecond > 5))) {
+      return "poor";
+    }
+    if (rttMs > 150 || (cameraOn && (fps < 20 || droppedThisSecond > 0))) {
+      return "fair";
+    }
+    return "good";
   }
 }

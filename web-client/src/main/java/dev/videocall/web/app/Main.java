@@ -1,27 +1,37 @@
 package dev.videocall.web.app;
 
-import org.teavm.jso.browser.Window;
+import dev.videocall.web.browser.Js;
 import org.teavm.jso.dom.html.HTMLDocument;
 
-/** Entry point of the meeting page: {@code /meeting/{user}/{meeting}}. */
+/**
+ * Entry point of the page: the home page at {@code /}, a meeting at {@code /meeting/<meeting>} (the
+ * user id is assigned by the server), or the shortcut {@code /meeting/<user>/<meeting>}.
+ */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    String[] parts = Window.current().getLocation().getPathName().split("/");
-    // "", "meeting", user, meeting
-    if (parts.length < 4 || !isId(parts[2]) || !isId(parts[3])) {
-      HTMLDocument.current().getBody().setInnerText("Open /meeting/<user>/<meeting>.");
+    String[] parts = Js.path().split("/");
+    Icons.fill(HTMLDocument.current());
+    if (parts.length <= 1 || parts[1].isEmpty()) {
+      new HomePage().start();
       return;
     }
-    new MeetingApp(parts[2], parts[3]).start();
+    // "", "meeting", meeting  |  "", "meeting", user, meeting
+    if (parts.length == 3 && isId(parts[2])) {
+      new MeetingApp(null, parts[2]).start();
+    } else if (parts.length == 4 && isId(parts[2]) && isId(parts[3])) {
+      new MeetingApp(parts[2], parts[3]).start();
+    } else {
+      HTMLDocument.current().getBody().setInnerText("Open / to start or join a meeting.");
+    }
   }
 
   /**
    * The server's id rule, [A-Za-z0-9._-]{1,64}, without pulling java.util.regex into the bundle.
    */
   static boolean isId(String s) {
-    if (s.isEmpty() || s.length() > 64) {
+    if (s == null || s.isEmpty() || s.length() > 64) {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {

@@ -1,259 +1,587 @@
 package dev.videocall.web.app;
 
-import dev.videocall.types.CloseCodes;
+import dev.videocall.types.wire.ChatPacket;
 import dev.videocall.types.wire.MediaPacket;
 import dev.videocall.types.wire.MeetingPacket;
 import dev.videocall.types.wire.PacketWrapper;
 import dev.videocall.types.wire.SessionAssignedPacket;
 import dev.videocall.types.wire.WireFormatException;
-import dev.videocall.web.browser.MediaDevices;
-import dev.videocall.web.browser.MediaStream;
-import dev.videocall.web.browser.MediaStreamTrackProcessor;
+import dev.videocall.web.browser.Devices;
+import dev.videocall.web.browser.Js;
+import dev.videocall.web.browser.Levels;
+import dev.videocall.web.browser.MediaStreamTrack;
 import dev.videocall.web.browser.Page;
-import dev.videocall.web.browser.WebTransport;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.teavm.jso.browser.Window;
 import org.teavm.jso.dom.events.Event;
 import org.teavm.jso.dom.html.HTMLDocument;
 import org.teavm.jso.dom.html.HTMLElement;
 import org.teavm.jso.webaudio.AudioContext;
 
 /**
- * The meeting page: join screen with camera preview, then the meeting with one tile per
- * participant, controls and diagnostics. Reconnects by itself when the connection drops.
+ * The meeting page: it wires the pieces together. The pre-join screen ({@link JoinScreen}), the
+ * session ({@link MeetingConnection}), who is there ({@link Roster}), the tiles ({@link
+ * MeetingView}), each remote participant's media ({@link RemotePeer}), this person's camera,
+ * microphone and screen ({@link LocalMedia}, publishers), chat, the participant list, reactions,
+ * the speaking ring ({@link SpeakerDetector}), diagnostics, and the controls with their shortcuts.
  */
-final class MeetingApp implements PacketSink, Transport.Listener {
-  private static final int WIDTH = 640;
-  private static final int HEIGHT = 360;
-  private static final int FPS = 30;
+final class MeetingApp
+    implements MeetingConnection.Listener, Roster.Listener, RemotePeer.Host, PacketSink {
   private static final int VIDEO_BITRATE = 600_000;
+  static final String[] REACTIONS = {"👍", "👏", "😂", "🎉", "❤️", "😮"};
 
-  private final String user;
+  private final HTMLDocument doc = HTMLDocument.current();
+  private final String shortcutUser;
   private final String meeting;
   private final String codec;
-  private final HTMLDocument doc = HTMLDocument.current();
-  private final Map<String, RemotePeer> peers = new LinkedHashMap<>();
-
-  /**
-   * Sessions announced as left. Over WebTransport their last media can arrive after the
-   * announcement (another stream); it must not bring their tile back.
-   */
-  private final Set<Long> leftSessions = new LinkedHashSet<>();
-
-  private static final int LEFT_SESSIONS_KEPT = 1024;
+  private final LocalMedia media = new LocalMedia();
+  private final AudioContext audio;
+  private final Roster roster = new Roster(this);
+  private final Map<Long, RemotePeer> peers = new LinkedHashMap<>();
+  private final SpeakerDetector speakers = new SpeakerDetector();
+  private final MeetingView view;
+  private final Toasts toasts;
   private final Diagnostics diagnostics;
-
-  private MediaStream stream;
-  private boolean hasCamera;
-  private boolean hasMic;
-  private AudioContext audioContext;
-  private Transport connection;
-
-  /** How long WebTransport may take before the page falls back to WebSocket. */
-  private static final int WEBTRANSPORT_BUDGET_MS = 2500;
-
+  private final Controls controls = new Controls();
+  private JoinScreen join;
+  private ChatPanel chat;
+  private ParticipantsPanel people;
+  private MeetingConnection connection;
+  private String user;
+  private String displayName = "";
+  private Tile selfTile;
+  private Tile selfScreenTile;
   private CameraPublisher camera;
-  private MicrophonePublisher microphone;
-  private long sessionId;
-  private boolean leaving;
-  private int reconnectDelayMs = 1000;
-  private int heartbeatTimer = -1;
+  private CameraPublisher screen;
+  private MicrophonePublisher mic;
+  private MediaStreamTrack screenTrack;
+  private Levels.Meter selfMeter;
+  private boolean handRaised;
+  private boolean inMeeting;
+  private String panel; // "chat", "people" or null
   private double connectClickedMs;
   private double joinedAtMs;
+  private double meetingStartMs;
+  private int clockTimer = -1;
 
   MeetingApp(String user, String meeting) {
-    this.user = user;
+    this.shortcutUser = user;
     this.meeting = meeting;
     String requested = Page.queryParam("codec");
     this.codec = "vp9".equalsIgnoreCase(requested) ? CameraPublisher.VP9 : CameraPublisher.VP8;
-    this.diagnostics = new Diagnostics(el("diagnostics"), el("diagnostics-rows"), peers);
+    this.audio = newAudioContext();
+    this.view = new MeetingView(el("tiles"));
+    this.toasts = new Toasts(el("toasts"));
+    this.diagnostics = new Diagnostics(el("diagnostics"), el("diagnostics-rows"), el("rtt"));
   }
+
+  @org.teavm.jso.JSBody(script = "try { return new AudioContext(); } catch (vcE) { return null; }")
+  private static native AudioContext newAudioContext();
+
+  @org.teavm.jso.JSBody(params = "ctx", script = "if (ctx && ctx.resume) ctx.resume();")
+  private static native void resume(AudioContext ctx);
 
   void start() {
-    el("join-user").setInnerText(user);
-    el("join-meeting").setInnerText(meeting);
-    el("meeting-name").setInnerText(meeting);
     doc.setTitle(meeting + " · videocall");
-    on("connect", this::connect);
-    on("use-here", this::useHere);
-    on("leave", this::leave);
-    on("toggle-mic", this::toggleMic);
-    on("toggle-camera", this::toggleCamera);
-    on("toggle-diagnostics", () -> toggle(el("toggle-diagnostics"), diagnostics.toggle()));
-    acquireMedia();
-  }
-
-  // ---- join screen ----
-
-  private void acquireMedia() {
-    setState("joining");
-    if (!Page.isSecureContext()) {
-      doc.getDocumentElement().setAttribute("data-insecure", "true");
-      deviceMessage(
-          "Camera, microphone and video decoding need a secure (HTTPS) page, and this one was"
-              + " opened over plain HTTP from another computer, so the browser blocks them. You"
-              + " can still join and see who is in the meeting. For video and sound, open the"
-              + " meeting over HTTPS: start the server with --https-self-signed (or --tls-cert and"
-              + " --tls-key), or put it behind a TLS proxy.");
-      ready(null);
-      return;
-    }
-    if (!MediaDevices.isAvailable() || !MediaStreamTrackProcessor.isAvailable()) {
-      deviceMessage(
-          "This browser cannot capture camera or microphone here (it needs a Chromium browser"
-              + " and a secure origin). You can still join to watch and listen.");
-      ready(null);
-      return;
-    }
-    tryDevices(0, null);
-  }
-
-  /** Camera and microphone, else camera only, else microphone only, else receive-only. */
-  private static final boolean[][] DEVICE_ATTEMPTS = {{true, true}, {true, false}, {false, true}};
-
-  private static final String[] FALLBACK_MESSAGES = {
-    "",
-    "Microphone unavailable: joining with video only.",
-    "Camera unavailable: joining with audio only."
-  };
-
-  private void tryDevices(int attempt, String firstError) {
-    if (attempt >= DEVICE_ATTEMPTS.length) {
-      deviceMessage(
-          "Camera and microphone are unavailable ("
-              + firstError
-              + "). You can still join to watch and listen.");
-      ready(null);
-      return;
-    }
-    boolean[] wanted = DEVICE_ATTEMPTS[attempt];
-    MediaDevices.getUserMedia(wanted[0], wanted[1], WIDTH, HEIGHT, FPS)
-        .then(
-            s -> {
-              if (attempt > 0) {
-                deviceMessage(FALLBACK_MESSAGES[attempt] + " (" + firstError + ")");
-              }
-              ready(s);
-              return null;
-            },
-            error -> {
-              tryDevices(
-                  attempt + 1, firstError != null ? firstError : MediaDevices.describe(error));
-              return null;
-            });
-  }
-
-  private void ready(MediaStream s) {
-    stream = s;
-    hasCamera = s != null && s.videoTrack() != null;
-    hasMic = s != null && s.audioTrack() != null;
-    HTMLElement preview = el("preview");
-    if (hasCamera) {
-      Page.attach(preview, s);
-      el("preview-placeholder").setHidden(true);
+    el("meeting-name").setInnerText(meeting);
+    join = new JoinScreen(media, audio, this::enter);
+    String defaultName =
+        Prefs.displayName().isEmpty() && shortcutUser != null ? shortcutUser : Prefs.displayName();
+    join.start(meeting, defaultName);
+    if (shortcutUser != null) {
+      user = shortcutUser;
     } else {
-      el("preview-placeholder").setInnerText("No camera");
+      Identity.userId(
+          id -> {
+            user = id;
+            if (id == null) {
+              el("connect").setAttribute("disabled", "");
+              HTMLElement m = el("device-message");
+              m.setInnerText(
+                  "The server did not give this browser an identity. Reload to try again.");
+              m.setHidden(false);
+            }
+          });
     }
-    el("connect").removeAttribute("disabled");
-    setState("ready");
+    setUpMeeting();
   }
 
-  private void deviceMessage(String text) {
-    HTMLElement m = el("device-message");
-    m.setInnerText(text);
-    m.setHidden(false);
-  }
+  // ---- entering and leaving ----
 
-  // ---- meeting ----
-
-  private void connect() {
-    connectClickedMs = Page.nowMs();
-    leaving = false;
-    if (audioContext == null) {
-      audioContext = new AudioContext(); // created inside the click: allowed to play
-    }
-    el("join").setHidden(true);
-    el("meeting").setHidden(false);
-    addSelfTile();
-    open();
-  }
-
-  /**
-   * Opens the session: WebTransport first, WebSocket if that fails or is not ready in time; {@code
-   * ?transport=websocket|webtransport} forces one.
-   */
-  private void open() {
-    setStatus("connecting");
-    String forced = Page.queryParam("transport");
-    if ("websocket".equals(forced) || (forced == null && !WebTransport.isAvailable())) {
-      openWebSocket();
+  private void enter(String name) {
+    if (user == null) {
       return;
     }
-    WebTransportTransport.connect(
-        user,
-        meeting,
-        this,
-        WEBTRANSPORT_BUDGET_MS,
-        new WebTransportTransport.Attempt() {
-          @Override
-          public void ready(WebTransportTransport transport) {
-            if (leaving) {
-              transport.close();
-              return;
-            }
-            use(transport);
-          }
+    displayName = name;
+    connectClickedMs = Page.nowMs();
+    resume(audio);
+    inMeeting = true;
+    el("join").setHidden(true);
+    el("left").setHidden(true);
+    el("meeting").setHidden(false);
+    selfTile = new Tile(doc, Tile.Kind.SELF, "self", true, () -> view.togglePin(selfTile));
+    selfTile.root.setAttribute("id", "self-tile");
+    selfTile.root.setAttribute("data-self", "true");
+    selfTile.name(name + " (you)");
+    view.add(selfTile);
+    camera = CameraPublisher.camera(this, codec, VIDEO_BITRATE, LocalMedia.FPS);
+    screen = CameraPublisher.screen(this);
+    mic = new MicrophonePublisher(this);
+    mic.setEnabled(media.micWanted());
+    showSelfCamera(media.cameraWanted() ? media.camera() : null);
+    if (media.mic() != null) {
+      selfMeter = Levels.meter(audio, media.mic());
+    }
+    updateButtons();
+    Devices.setSpeaker(audio, media.speakerDevice());
+    connection = new MeetingConnection(user, meeting, name, this);
+    connection.open();
+    startClock();
+    view.layout();
+  }
 
-          @Override
-          public void failed(String why) {
-            Page.log("WebTransport unavailable (" + why + ")");
-            if (leaving) {
-              return;
-            }
-            if ("webtransport".equals(forced)) {
-              onClosed(1006, "WebTransport failed: " + why);
-            } else {
-              openWebSocket();
-            }
+  private void leave() {
+    inMeeting = false;
+    connection.close();
+    stopSharing();
+    camera.stop();
+    screen.stop();
+    mic.stop();
+    media.closeAll(); // the camera's light goes off, and stays off
+    if (selfMeter != null) {
+      Levels.close(selfMeter);
+      selfMeter = null;
+    }
+    roster.clear();
+    view.remove(selfTile);
+    stopClock();
+    el("meeting").setHidden(true);
+    el("left").setHidden(false);
+    el("left-detail").setInnerText("You were in " + meeting + ".");
+    doc.getDocumentElement().setAttribute("data-state", "left");
+  }
+
+  /** Rejoin from the "you left" screen: the devices that were on come back on. */
+  private void rejoin() {
+    el("left").setHidden(true);
+    media.openMic(
+        m -> {
+          if (media.cameraWanted()) {
+            media.openCamera(c -> enter(displayName));
+          } else {
+            enter(displayName);
           }
         });
   }
 
-  private void openWebSocket() {
-    String scheme = "https:".equals(Window.current().getLocation().getProtocol()) ? "wss" : "ws";
-    String url =
-        scheme
-            + "://"
-            + Window.current().getLocation().getHost()
-            + "/lobby/"
-            + user
-            + "/"
-            + meeting;
-    use(new WebSocketTransport(url, this));
+  // ---- the meeting's chrome ----
+
+  private void setUpMeeting() {
+    controls.bind("toggle-mic", "m", "Mute or unmute the microphone", this::toggleMic);
+    controls.bind("toggle-camera", "v", "Turn the camera off or on", this::toggleCamera);
+    controls.bind("toggle-screen", "s", "Share your screen, or stop", this::toggleScreen);
+    controls.bind("toggle-hand", "h", "Raise or lower your hand", this::toggleHand);
+    controls.bind("toggle-reactions", null, null, this::toggleReactionPicker);
+    controls.bind("toggle-chat", "c", "Open or close the chat", () -> togglePanel("chat"));
+    controls.bind("toggle-people", "p", "Show who is here", () -> togglePanel("people"));
+    controls.bind("toggle-layout", "l", "Switch between grid and speaker view", this::toggleLayout);
+    controls.bind("toggle-diagnostics", "d", "Show connection details", this::toggleDiagnostics);
+    controls.bind("leave", "X", "Leave the meeting", this::leave);
+    controls.start();
+    on("use-here", this::useHere);
+    on("rejoin", this::rejoin);
+    on("tab-chat", () -> showPanel("chat"));
+    on("tab-people", () -> showPanel("people"));
+    on("close-panel", () -> showPanel(null));
+    on("copy-link", this::copyLink);
+    chat =
+        new ChatPanel(
+            el("chat-messages"),
+            el("chat-form"),
+            el("chat-input"),
+            el("toggle-chat"),
+            p -> send(p, false),
+            () -> "chat".equals(panel));
+    people = new ParticipantsPanel(el("people-panel"), el("people-count"));
+    HTMLElement picker = el("reaction-picker");
+    for (String emoji : REACTIONS) {
+      HTMLElement b = doc.createElement("button");
+      b.setAttribute("type", "button");
+      b.setAttribute("aria-label", "React " + emoji);
+      b.setAttribute("data-reaction", emoji);
+      b.setClassName(
+          "flex h-10 w-10 items-center justify-center rounded-full text-2xl hover:bg-slate-700");
+      b.setInnerText(emoji);
+      b.addEventListener("click", (Event e) -> react(emoji));
+      picker.appendChild(b);
+    }
+    Js.onResize(view::layout);
+    Js.setInterval(this::everySecond, 1000);
+    Js.setInterval(this::selfLevel, 100);
+    updateButtons();
   }
 
-  private void use(Transport transport) {
-    connection = transport;
-    doc.getDocumentElement().setAttribute("data-transport", transport.name());
+  private void updateButtons() {
+    boolean micOn = media.micWanted() && media.mic() != null;
+    Controls.set(
+        el("toggle-mic"),
+        micOn ? "mic" : "mic-off",
+        micOn ? "Mute microphone" : "Unmute microphone",
+        !micOn);
+    boolean camOn = camera != null && camera.publishing();
+    Controls.set(
+        el("toggle-camera"),
+        camOn ? "camera" : "camera-off",
+        camOn ? "Turn camera off" : "Turn camera on",
+        !camOn);
+    boolean sharing = screenTrack != null;
+    Controls.set(el("toggle-screen"), "screen", sharing ? "Stop sharing" : "Share screen", false);
+    el("toggle-screen").setAttribute("aria-pressed", String.valueOf(sharing));
+    el("toggle-screen").setHidden(!Devices.canShareScreen());
+    Controls.set(el("toggle-hand"), "hand", handRaised ? "Lower hand" : "Raise hand", false);
+    el("toggle-hand").setAttribute("aria-pressed", String.valueOf(handRaised));
+    Controls.set(el("toggle-reactions"), "smile", "Send a reaction", false);
+    Controls.set(el("toggle-chat"), "chat", "Chat", false);
+    el("toggle-chat").setAttribute("aria-pressed", String.valueOf("chat".equals(panel)));
+    if (chat != null) {
+      chat.reattachBadge(el("toggle-chat"));
+    }
+    Controls.set(el("toggle-people"), "people", "People", false);
+    el("toggle-people").setAttribute("aria-pressed", String.valueOf("people".equals(panel)));
+    Controls.set(
+        el("toggle-layout"),
+        view.speakerView() ? "grid" : "speaker-view",
+        view.speakerView() ? "Grid view" : "Speaker view",
+        false);
+    Controls.set(el("toggle-diagnostics"), "stats", "Connection details", false);
+    Controls.set(el("leave"), "leave", "Leave the meeting", false);
+    if (selfTile != null) {
+      selfTile.micOn(micOn);
+      selfTile.cameraOn(camOn);
+      selfTile.hand(handRaised);
+    }
+  }
+
+  private void toggleMic() {
+    if (media.mic() == null) {
+      media.openMic(
+          track -> {
+            if (track != null) {
+              media.micWanted(true);
+              mic.setTrack(track);
+              mic.setEnabled(true);
+              selfMeter = Levels.meter(audio, track);
+            }
+            afterStateChange();
+          });
+      return;
+    }
+    media.micWanted(!media.micWanted());
+    mic.setEnabled(media.micWanted());
+    afterStateChange();
+  }
+
+  /** Camera off stops the track (the light goes off); on opens it again, starting a keyframe. */
+  private void toggleCamera() {
+    if (camera.publishing()) {
+      camera.setTrack(null);
+      media.closeCamera();
+      showSelfCamera(null);
+      afterStateChange();
+    } else {
+      media.openCamera(
+          track -> {
+            showSelfCamera(track);
+            afterStateChange();
+          });
+    }
+  }
+
+  private void showSelfCamera(MediaStreamTrack track) {
+    if (camera != null && inMeeting && connection != null && connection.sessionId() != 0) {
+      camera.setTrack(track);
+    }
+    if (track != null) {
+      Devices.show(selfTile.video(), Devices.streamOf(track));
+    }
+    selfTile.showVideo(track != null);
+  }
+
+  private void toggleScreen() {
+    if (screenTrack != null) {
+      stopSharing();
+      afterStateChange();
+      return;
+    }
+    Devices.screen()
+        .then(
+            s -> {
+              screenTrack = s.videoTrack();
+              Devices.onEnded(screenTrack, this::onScreenEnded); // the browser's "Stop sharing"
+              screen.setTrack(screenTrack);
+              selfScreenTile =
+                  new Tile(
+                      doc,
+                      Tile.Kind.SCREEN,
+                      "self-screen",
+                      true,
+                      () -> view.togglePin(selfScreenTile));
+              selfScreenTile.root.setAttribute("data-screen-share", "true");
+              selfScreenTile.root.setAttribute("data-screen-of", user);
+              selfScreenTile.root.setAttribute("data-self", "true");
+              selfScreenTile.name("Your screen");
+              Devices.show(selfScreenTile.video(), s);
+              selfScreenTile.showVideo(true);
+              view.add(selfScreenTile);
+              afterStateChange();
+              return null;
+            },
+            error -> {
+              toasts.show("Screen sharing was not started.");
+              return null;
+            });
+  }
+
+  private void onScreenEnded() {
+    stopSharing();
+    afterStateChange();
+  }
+
+  private void stopSharing() {
+    if (screenTrack == null) {
+      return;
+    }
+    screen.setTrack(null);
+    screenTrack.stop();
+    screenTrack = null;
+    if (selfScreenTile != null) {
+      view.remove(selfScreenTile);
+      selfScreenTile = null;
+    }
+  }
+
+  private void toggleHand() {
+    handRaised = !handRaised;
+    afterStateChange();
+  }
+
+  /** The others hear of a change at once (not at the next heartbeat). */
+  private void afterStateChange() {
+    updateButtons();
+    if (connection != null) {
+      connection.tick();
+    }
+    renderPeople();
+  }
+
+  private void toggleReactionPicker() {
+    HTMLElement picker = el("reaction-picker");
+    picker.setHidden(!picker.isHidden());
+    el("toggle-reactions").setAttribute("aria-expanded", String.valueOf(!picker.isHidden()));
+  }
+
+  private void react(String emoji) {
+    ChatPacket.Reaction r = new ChatPacket.Reaction();
+    r.emoji = emoji;
+    PacketWrapper p = new PacketWrapper();
+    p.packetType = PacketWrapper.REACTION;
+    p.data = r.encode();
+    send(p, false);
+    showReaction("You", emoji);
+    toggleReactionPicker();
+  }
+
+  private void showReaction(String who, String emoji) {
+    boolean known = false;
+    for (String e : REACTIONS) {
+      known |= e.equals(emoji);
+    }
+    if (!known) {
+      return; // only what the page offers
+    }
+    HTMLElement r = doc.createElement("div");
+    r.setClassName("vc-reaction flex flex-col items-center");
+    r.setAttribute("data-reaction-shown", emoji);
+    r.getStyle().setProperty("left", (10 + Math.random() * 75) + "%");
+    HTMLElement e = doc.createElement("span");
+    e.setInnerText(emoji);
+    HTMLElement n = doc.createElement("span");
+    n.setClassName("rounded bg-black/60 px-1 text-xs");
+    n.setInnerText(who);
+    r.appendChild(e);
+    r.appendChild(n);
+    el("reactions").appendChild(r);
+    Js.setTimeout(r::delete, 3600);
+  }
+
+  private void togglePanel(String which) {
+    showPanel(which.equals(panel) ? null : which);
+  }
+
+  private void showPanel(String which) {
+    panel = which;
+    el("side-panel").setHidden(which == null);
+    el("chat-panel").setHidden(!"chat".equals(which));
+    el("people-panel").setHidden(!"people".equals(which));
+    el("tab-chat").setAttribute("aria-selected", String.valueOf("chat".equals(which)));
+    el("tab-people").setAttribute("aria-selected", String.valueOf("people".equals(which)));
+    if ("chat".equals(which)) {
+      chat.opened();
+    }
+    renderPeople();
+    updateButtons();
+    view.layout();
+  }
+
+  private void toggleLayout() {
+    view.speakerView(!view.speakerView());
+    updateButtons();
+  }
+
+  private void toggleDiagnostics() {
+    el("toggle-diagnostics").setAttribute("aria-pressed", String.valueOf(diagnostics.toggle()));
+  }
+
+  private void copyLink() {
+    String link = Js.origin() + "/meeting/" + meeting;
+    Js.copy(
+        link,
+        result ->
+            toasts.show(
+                "ok".equals(result)
+                    ? "Invitation link copied: " + link
+                    : "Invitation link: " + link));
+    el("copy-link").setAttribute("data-link", link);
+  }
+
+  private void useHere() {
+    el("replaced").setHidden(true);
+    connection.open();
+  }
+
+  // ---- clock and levels ----
+
+  private void startClock() {
+    stopClock();
+    clockTimer = Js.setInterval(this::tickClock, 1000);
+  }
+
+  private void stopClock() {
+    if (clockTimer >= 0) {
+      Js.clearTimer(clockTimer);
+      clockTimer = -1;
+    }
+  }
+
+  private void tickClock() {
+    double start = meetingStartMs > 0 ? meetingStartMs : Js.now();
+    long s = Math.max(0, (long) ((Js.now() - start) / 1000));
+    long h = s / 3600;
+    long m = (s / 60) % 60;
+    long sec = s % 60;
+    el("call-timer")
+        .setInnerText(
+            (h > 0 ? h + ":" + (m < 10 ? "0" : "") : "") + m + ":" + (sec < 10 ? "0" : "") + sec);
+  }
+
+  private void everySecond() {
+    if (inMeeting) {
+      diagnostics.refresh(peers.values());
+    }
+  }
+
+  private void selfLevel() {
+    if (!inMeeting || selfTile == null) {
+      return;
+    }
+    double level = selfMeter != null && media.micWanted() ? Levels.read(selfMeter) : 0;
+    selfTile.speaking(speakers.level("self", level, Page.nowMs()));
   }
 
   @Override
-  public void onOpen() {
-    reconnectDelayMs = 1000;
-    setStatus("connected");
+  public void audioLevel(RemotePeer peer, double level) {
+    boolean speaking = speakers.level(String.valueOf(peer.person.sessionId), level, Page.nowMs());
+    peer.tile.speaking(speaking);
+    String active = speakers.active();
+    if (active != null && !"self".equals(active)) {
+      RemotePeer p = peers.get(Long.parseLong(active));
+      if (p != null) {
+        view.activeSpeaker(p.tile);
+      }
+    }
+  }
+
+  // ---- the session ----
+
+  @Override
+  public void assigned(SessionAssignedPacket a) {
+    joinedAtMs = Page.nowMs();
+    doc.getDocumentElement().setAttribute("data-state", "connected");
+    if (media.cameraWanted() && media.camera() != null) {
+      camera.setTrack(media.camera());
+    }
+    if (media.mic() != null) {
+      mic.setTrack(media.mic());
+    }
+    if (screenTrack != null) {
+      screen.setTrack(screenTrack);
+    }
+    camera.requestKeyframe(); // newcomers and reconnects start clean
+    updateButtons();
   }
 
   @Override
-  public void onPacket(PacketWrapper p) {
+  public void status(String status) {
+    el("connection-status").setInnerText(status);
+  }
+
+  @Override
+  public void interrupted() {
+    doc.getDocumentElement().setAttribute("data-state", "reconnecting");
+    roster.clear();
+  }
+
+  @Override
+  public void replaced() {
+    roster.clear();
+    doc.getDocumentElement().setAttribute("data-state", "replaced");
+    status("joined from another tab");
+    el("replaced").setHidden(false);
+  }
+
+  @Override
+  public void rtt(double ms) {
+    diagnostics.rtt(ms);
+  }
+
+  @Override
+  public MediaPacket.HeartbeatMetadata heartbeat() {
+    MediaPacket.HeartbeatMetadata h = new MediaPacket.HeartbeatMetadata();
+    h.videoEnabled = camera != null && camera.publishing();
+    h.audioEnabled = media.micWanted() && media.mic() != null;
+    h.screenEnabled = screenTrack != null;
+    h.handRaised = handRaised;
+    h.displayName = displayName;
+    return h;
+  }
+
+  @Override
+  public void packet(PacketWrapper p) {
     try {
       switch (p.packetType) {
-        case PacketWrapper.SESSION_ASSIGNED ->
-            onSessionAssigned(SessionAssignedPacket.decode(p.data));
         case PacketWrapper.MEETING -> onMeetingEvent(MeetingPacket.decode(p.data));
-        case PacketWrapper.MEDIA -> onMediaPacket(p, MediaPacket.decode(p.data));
+        case PacketWrapper.MEDIA -> onMedia(p, MediaPacket.decode(p.data));
+        case PacketWrapper.CHAT -> {
+          Roster.Person from = roster.get(p.sessionId);
+          chat.received(from == null ? p.userId : from.name, ChatPacket.decode(p.data));
+        }
+        case PacketWrapper.REACTION -> {
+          Roster.Person from = roster.get(p.sessionId);
+          showReaction(
+              from == null ? p.userId : from.name, ChatPacket.Reaction.decode(p.data).emoji);
+        }
         default -> {}
       }
     } catch (WireFormatException e) {
@@ -261,143 +589,190 @@ final class MeetingApp implements PacketSink, Transport.Listener {
     }
   }
 
-  private void onSessionAssigned(SessionAssignedPacket assigned) {
-    sessionId = assigned.sessionId;
-    joinedAtMs = Page.nowMs();
-    setState("connected");
-    if (hasCamera && camera == null) {
-      camera = new CameraPublisher(stream.videoTrack(), this, codec, VIDEO_BITRATE, FPS);
-      camera.start();
-    }
-    if (hasMic && microphone == null) {
-      microphone = new MicrophonePublisher(stream.audioTrack(), this);
-      microphone.start();
-    }
-    if (camera != null) {
-      camera.requestKeyframe(); // newcomers and reconnects start clean
-    }
-    heartbeatTimer = Window.setInterval(this::sendHeartbeat, 1000);
-    sendHeartbeat();
-  }
-
   private void onMeetingEvent(MeetingPacket m) {
+    double now = Page.nowMs();
     switch (m.eventType) {
       case MeetingPacket.MEETING_STARTED -> {
+        if (m.startTimeMs > 0) {
+          meetingStartMs = m.startTimeMs;
+        }
         for (MeetingPacket.Participant p : m.participants) {
-          addPeer(p.userId, p.sessionId, p.displayName);
+          roster.add(p.userId, p.sessionId, p.displayName, now, false);
         }
       }
       case MeetingPacket.PARTICIPANT_JOINED -> {
-        addPeer(m.targetUserId, m.targetSessionId, m.displayName);
-        if (camera != null) {
-          camera.requestKeyframe(); // so the newcomer sees us at once
-        }
+        roster.add(m.targetUserId, m.targetSessionId, m.displayName, now, true);
+        camera.requestKeyframe(); // so the newcomer sees us at once
+        screen.requestKeyframe();
       }
-      case MeetingPacket.PARTICIPANT_LEFT -> removePeer(m.targetUserId, m.targetSessionId);
+      case MeetingPacket.PARTICIPANT_LEFT -> roster.remove(m.targetSessionId, m.message);
       default -> {}
     }
-    updateCount();
   }
 
-  private void onMediaPacket(PacketWrapper p, MediaPacket m) {
+  private void onMedia(PacketWrapper p, MediaPacket m) {
     if (m.mediaType == MediaPacket.KEYFRAME_REQUEST) {
-      if (p.targetSessionId == sessionId && camera != null) {
-        camera.requestKeyframe();
+      if (p.targetSessionId == connection.sessionId()) {
+        if (m.requestMediaType == MediaPacket.SCREEN) {
+          screen.requestKeyframe();
+        } else {
+          camera.requestKeyframe();
+        }
       }
       return;
     }
-    RemotePeer peer = peers.get(p.userId);
-    if (peer == null || peer.sessionId != p.sessionId) {
-      if (leftSessions.contains(p.sessionId)) {
-        return; // a straggler from a session that already left
-      }
-      peer = addPeer(p.userId, p.sessionId, p.userId);
+    Roster.Person person = roster.from(p.userId, p.sessionId, Page.nowMs());
+    if (person == null) {
+      return; // a straggler from a session that already left
     }
-    peer.onMedia(m);
+    if (m.mediaType == MediaPacket.HEARTBEAT) {
+      if (m.heartbeat != null) {
+        boolean wasOff = !person.cameraOn;
+        roster.state(
+            person,
+            m.heartbeat.displayName,
+            m.heartbeat.videoEnabled,
+            m.heartbeat.audioEnabled,
+            m.heartbeat.screenEnabled,
+            m.heartbeat.handRaised);
+        RemotePeer peer = peers.get(person.sessionId);
+        if (peer != null && wasOff && person.cameraOn) {
+          peer.cameraRestarted();
+        }
+      }
+      return;
+    }
+    RemotePeer peer = peers.get(person.sessionId);
+    if (peer != null) {
+      peer.onMedia(m);
+    }
   }
 
-  private RemotePeer addPeer(String userId, long peerSession, String displayName) {
-    RemotePeer existing = peers.get(userId);
-    if (existing != null) {
-      if (existing.sessionId == peerSession) {
-        return existing;
-      }
-      existing.close(); // the same user reconnected with a new session
+  // ---- the roster's changes ----
+
+  @Override
+  public void joined(Roster.Person p, boolean announced) {
+    Tile tile = new Tile(doc, Tile.Kind.PEER, String.valueOf(p.sessionId), false, () -> pin(p));
+    tile.root.setAttribute("data-peer-id", p.userId);
+    tile.root.setAttribute("data-frames-decoded", "0");
+    tile.root.setAttribute("data-audio-frames-decoded", "0");
+    tile.name(p.name);
+    peers.put(p.sessionId, new RemotePeer(p, tile, audio, this));
+    view.add(tile);
+    if (announced) {
+      toasts.show(p.name + " joined");
     }
-    HTMLElement tile = TileTemplate.instantiate(doc);
-    el("grid").appendChild(tile);
-    RemotePeer peer =
-        new RemotePeer(
-            userId,
-            peerSession,
-            displayName == null || displayName.isEmpty() ? userId : displayName,
-            tile,
-            audioContext,
-            this::requestKeyframe,
-            connectClickedMs,
-            () -> joinedAtMs);
-    peers.put(userId, peer);
-    updateCount();
-    return peer;
+    renderPeople();
   }
 
-  private void removePeer(String userId, long peerSession) {
-    if (peerSession != 0) {
-      leftSessions.add(peerSession);
-      if (leftSessions.size() > LEFT_SESSIONS_KEPT) {
-        leftSessions.remove(leftSessions.iterator().next());
-      }
+  private void pin(Roster.Person p) {
+    RemotePeer peer = peers.get(p.sessionId);
+    if (peer != null) {
+      view.togglePin(peer.tile);
     }
-    RemotePeer peer = peers.get(userId);
-    if (peer != null && (peerSession == 0 || peer.sessionId == peerSession)) {
-      peers.remove(userId);
+  }
+
+  @Override
+  public void left(Roster.Person p, String why) {
+    RemotePeer peer = peers.remove(p.sessionId);
+    if (peer != null) {
+      if (peer.screenTile != null) {
+        view.remove(peer.screenTile);
+      }
       peer.close();
+      view.remove(peer.tile);
     }
+    speakers.forget(String.valueOf(p.sessionId));
+    if (inMeeting && !why.isEmpty() && !"reconnected".equals(why)) {
+      toasts.show(p.name + " left");
+    }
+    renderPeople();
   }
 
-  private void requestKeyframe(long targetSession) {
+  @Override
+  public void changed(Roster.Person p) {
+    RemotePeer peer = peers.get(p.sessionId);
+    if (peer == null) {
+      return;
+    }
+    boolean handWas = "true".equals(peer.tile.root.getAttribute("data-hand-raised"));
+    peer.tile.name(p.name);
+    peer.tile.cameraOn(p.cameraOn);
+    peer.tile.micOn(p.micOn);
+    peer.tile.hand(p.handRaised);
+    if (p.cameraOn && peer.framesDecoded() > 0) {
+      peer.tile.showVideo(true);
+    }
+    if (p.handRaised && !handWas) {
+      toasts.show(p.name + " raised a hand");
+    }
+    if (!p.sharing && peer.screenTile != null) {
+      view.remove(peer.screenTile);
+      peer.screenEnded();
+    }
+    renderPeople();
+  }
+
+  @Override
+  public Tile screenTile(RemotePeer peer) {
+    Tile t = new Tile(doc, Tile.Kind.SCREEN, "screen-" + peer.person.sessionId, false, null);
+    t.root.setAttribute("data-screen-share", "true");
+    t.root.setAttribute("data-screen-of", peer.person.userId);
+    t.name(peer.person.name + "'s screen");
+    view.add(t);
+    return t;
+  }
+
+  @Override
+  public void requestKeyframe(long sessionId, int mediaType) {
     MediaPacket m = new MediaPacket();
     m.mediaType = MediaPacket.KEYFRAME_REQUEST;
-    m.requestMediaType = MediaPacket.VIDEO;
-    PacketWrapper p = wrap(m, 0);
-    p.targetSessionId = targetSession;
-    send(p);
+    m.requestMediaType = mediaType;
+    PacketWrapper p = MeetingConnection.wrap(m);
+    p.targetSessionId = sessionId;
+    send(p, false);
   }
 
-  private void sendHeartbeat() {
-    MediaPacket m = new MediaPacket();
-    m.mediaType = MediaPacket.HEARTBEAT;
-    m.timestamp = System.currentTimeMillis();
-    m.heartbeat = new MediaPacket.HeartbeatMetadata();
-    m.heartbeat.videoEnabled = camera != null && camera.enabled();
-    m.heartbeat.audioEnabled = microphone != null && microphone.enabled();
-    m.heartbeat.displayName = user;
-    send(wrap(m, 0));
-    diagnostics.refresh();
+  @Override
+  public double connectClickedMs() {
+    return connectClickedMs;
   }
+
+  @Override
+  public double joinedAtMs() {
+    return joinedAtMs;
+  }
+
+  private void renderPeople() {
+    if (people == null) {
+      return;
+    }
+    List<ParticipantsPanel.Row> rows = new ArrayList<>();
+    if (inMeeting) {
+      rows.add(
+          new ParticipantsPanel.Row(
+              "self",
+              displayName,
+              true,
+              media.micWanted() && media.mic() != null,
+              camera != null && camera.publishing(),
+              handRaised));
+    }
+    for (Roster.Person p : roster.people()) {
+      rows.add(
+          new ParticipantsPanel.Row(p.userId, p.name, false, p.micOn, p.cameraOn, p.handRaised));
+    }
+    people.render(rows);
+    el("participant-count").setInnerText(String.valueOf(Math.max(1, rows.size())));
+  }
+
+  // ---- sending ----
 
   @Override
   public void sendMedia(MediaPacket media, int mediaKind) {
-    send(wrap(media, mediaKind), media.isKeyframe());
-  }
-
-  @Override
-  public boolean congested() {
-    return connection != null && connection.congested();
-  }
-
-  private PacketWrapper wrap(MediaPacket m, int kind) {
-    PacketWrapper p = new PacketWrapper();
-    p.packetType = PacketWrapper.MEDIA;
-    p.userId = user;
-    p.sessionId = sessionId;
-    p.mediaKind = kind;
-    p.data = m.encode();
-    return p;
-  }
-
-  private void send(PacketWrapper p) {
-    send(p, false);
+    PacketWrapper p = MeetingConnection.wrap(media);
+    p.mediaKind = mediaKind;
+    send(p, media.isKeyframe());
   }
 
   private void send(PacketWrapper p, boolean keyframe) {
@@ -407,146 +782,8 @@ final class MeetingApp implements PacketSink, Transport.Listener {
   }
 
   @Override
-  public void onClosed(int code, String reason) {
-    stopHeartbeats();
-    clearPeers();
-    if (leaving) {
-      return;
-    }
-    if (CloseCodes.forbidsReconnect(code)) {
-      // the same participant joined from another tab or device: reconnecting by ourselves would
-      // evict that one, which would reconnect and evict us, forever. The person decides.
-      connection = null;
-      setState("replaced");
-      setStatus("joined from another tab");
-      el("replaced").setHidden(false);
-      return;
-    }
-    setState("reconnecting");
-    setStatus("disconnected (" + code + (reason.isEmpty() ? "" : ": " + reason) + "), retrying");
-    int delay = reconnectDelayMs;
-    reconnectDelayMs = Math.min(reconnectDelayMs * 2, 10_000);
-    Window.setTimeout(
-        () -> {
-          if (!leaving) {
-            open();
-          }
-        },
-        delay);
-  }
-
-  /** Takes the meeting back from the other tab (which then shows this same choice). */
-  private void useHere() {
-    el("replaced").setHidden(true);
-    reconnectDelayMs = 1000;
-    open();
-  }
-
-  private void leave() {
-    leaving = true;
-    stopHeartbeats();
-    if (connection != null) {
-      connection.close();
-    }
-    if (camera != null) {
-      camera.stop();
-      camera = null;
-    }
-    if (microphone != null) {
-      microphone.stop();
-      microphone = null;
-    }
-    clearPeers();
-    HTMLElement self = doc.getElementById("self-tile");
-    if (self != null) {
-      self.delete();
-    }
-    if (stream != null) {
-      stream.stopAll();
-    }
-    el("meeting").setHidden(true);
-    el("join").setHidden(false);
-    el("connect").setAttribute("disabled", "");
-    deviceMessage("You left the meeting.");
-    acquireMedia();
-  }
-
-  private void toggleMic() {
-    if (microphone != null) {
-      microphone.setEnabled(!microphone.enabled());
-      toggle(el("toggle-mic"), !microphone.enabled());
-      el("toggle-mic").setInnerText(microphone.enabled() ? "Mute" : "Unmute");
-      sendHeartbeat();
-    }
-  }
-
-  private void toggleCamera() {
-    if (camera != null) {
-      camera.setEnabled(!camera.enabled());
-      toggle(el("toggle-camera"), !camera.enabled());
-      el("toggle-camera").setInnerText(camera.enabled() ? "Stop video" : "Start video");
-      sendHeartbeat();
-    }
-  }
-
-  // ---- page helpers ----
-
-  private void addSelfTile() {
-    if (doc.getElementById("self-tile") != null) {
-      return;
-    }
-    HTMLElement tile = doc.createElement("div");
-    tile.setAttribute("id", "self-tile");
-    tile.setAttribute("data-self", "true");
-    tile.setClassName("relative overflow-hidden rounded-xl bg-slate-800");
-    HTMLElement video = doc.createElement("video");
-    video.setAttribute("autoplay", "");
-    video.setAttribute("muted", "");
-    video.setAttribute("playsinline", "");
-    video.setClassName("h-full w-full -scale-x-100 object-cover");
-    if (hasCamera) {
-      Page.attach(video, stream);
-    }
-    HTMLElement label = doc.createElement("span");
-    label.setClassName("absolute bottom-2 left-2 rounded-md bg-black/60 px-2 py-1 text-sm");
-    label.setInnerText(user + " (you)");
-    tile.appendChild(video);
-    tile.appendChild(label);
-    el("grid").appendChild(tile);
-    updateCount();
-  }
-
-  private void clearPeers() {
-    for (RemotePeer p : peers.values()) {
-      p.close();
-    }
-    peers.clear();
-    updateCount();
-  }
-
-  private void stopHeartbeats() {
-    if (heartbeatTimer >= 0) {
-      Window.clearInterval(heartbeatTimer);
-      heartbeatTimer = -1;
-    }
-  }
-
-  private void updateCount() {
-    int tiles = peers.size() + 1;
-    el("participant-count").setInnerText(String.valueOf(tiles));
-    el("grid").setClassName("grid flex-1 auto-rows-fr gap-2 p-2 " + GridLayout.columnsClass(tiles));
-  }
-
-  private void setState(String state) {
-    doc.getDocumentElement().setAttribute("data-state", state);
-  }
-
-  private void setStatus(String text) {
-    el("connection-status").setInnerText(text);
-  }
-
-  private static void toggle(HTMLElement button, boolean pressed) {
-    button.setAttribute("aria-pressed", String.valueOf(pressed));
+  public boolean congested() {
+    return connection != null && connection.congested();
   }
 
   private HTMLElement el(String id) {

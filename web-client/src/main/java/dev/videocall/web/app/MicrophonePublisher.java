@@ -15,8 +15,9 @@ import org.teavm.jso.JSObject;
 final class MicrophonePublisher {
   private static final int BITRATE = 32_000;
 
-  private final MediaStreamTrack track;
+  private MediaStreamTrack track;
   private final PacketSink sink;
+  private int generation;
   private FrameReader<AudioData> reader;
   private AudioEncoder encoder;
   private float sampleRate;
@@ -25,14 +26,24 @@ final class MicrophonePublisher {
   private boolean stopped;
   private long sequence;
 
-  MicrophonePublisher(MediaStreamTrack track, PacketSink sink) {
-    this.track = track;
+  MicrophonePublisher(PacketSink sink) {
     this.sink = sink;
   }
 
-  void start() {
-    reader = MediaStreamTrackProcessor.audioData(track);
-    FramePump.run(reader, this::onData, () -> stopped, "microphone");
+  /** Publishes {@code next} (another microphone) instead of the current track; null: none. */
+  void setTrack(MediaStreamTrack next) {
+    if (reader != null) {
+      reader.cancel();
+      reader = null;
+    }
+    track = next;
+    generation++;
+    if (next == null || stopped) {
+      return;
+    }
+    int mine = generation;
+    reader = MediaStreamTrackProcessor.audioData(next);
+    FramePump.run(reader, this::onData, () -> stopped || mine != generation, "microphone");
   }
 
   void setEnabled(boolean on) {
@@ -45,16 +56,14 @@ final class MicrophonePublisher {
 
   void stop() {
     stopped = true;
-    if (reader != null) {
-      reader.cancel();
-    }
+    setTrack(null);
     if (encoder != null && !"closed".equals(encoder.getState())) {
       encoder.close();
     }
   }
 
   private void onData(AudioData data) {
-    if (!enabled || stopped) {
+    if (!enabled || stopped || track == null) {
       data.close();
       return;
     }

@@ -124,8 +124,7 @@ final class WebTransportTransport implements Transport {
    * Discovers the endpoint, opens the session; reports failure if it is not ready within {@code
    * timeoutMs} (a blocked UDP port may never answer).
    */
-  static void connect(
-      String user, String meeting, Listener listener, int timeoutMs, Attempt attempt) {
+  static void connect(String lobbyPath, Listener listener, int timeoutMs, Attempt attempt) {
     boolean[] settled = {false};
     WebTransport[] opened = {null};
     org.teavm.jso.browser.Window.setTimeout(
@@ -147,7 +146,7 @@ final class WebTransportTransport implements Transport {
               }
               WebTransport wt =
                   WebTransport.open(
-                      endpoint.getUrl() + "/lobby/" + user + "/" + meeting,
+                      endpoint.getUrl() + lobbyPath,
                       WebTransport.certificateHashOf(endpoint) == null
                           ? null
                           : hex(WebTransport.certificateHashOf(endpoint)));

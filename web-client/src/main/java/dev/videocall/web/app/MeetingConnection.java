@@ -1,0 +1,246 @@
+package dev.videocall.web.app;
+
+import dev.videocall.types.CloseCodes;
+import dev.videocall.types.wire.MediaPacket;
+import dev.videocall.types.wire.PacketWrapper;
+import dev.videocall.types.wire.SessionAssignedPacket;
+import dev.videocall.types.wire.WireFormatException;
+import dev.videocall.web.browser.Js;
+import dev.videocall.web.browser.Page;
+import dev.videocall.web.browser.WebTransport;
+import org.teavm.jso.browser.Window;
+
+/**
+ * The session with the server: WebTransport first, WebSocket when that fails or is not ready in
+ * time ({@code ?transport=} forces one); heartbeats once a second and an RTT probe every two;
+ * automatic reconnection with growing pauses, except after 4001 (the same participant joined from
+ * another tab: reconnecting would evict that one, and so on forever).
+ */
+final class MeetingConnection implements Transport.Listener {
+  /** How long WebTransport may take before the page falls back to WebSocket. */
+  private static final int WEBTRANSPORT_BUDGET_MS = 2500;
+
+  /** What the connection reports. */
+  interface Listener {
+    void assigned(SessionAssignedPacket assigned);
+
+    void packet(PacketWrapper packet);
+
+    /** A short status for the header: "connected", "reconnecting in 2 s", ... */
+    void status(String status);
+
+    /** The session ended and will be retried by itself (the view clears its peers). */
+    void interrupted();
+
+    /** Replaced by a session of the same participant elsewhere: nothing is retried. */
+    void replaced();
+
+    void rtt(double ms);
+
+    /** The heartbeat to send now. */
+    MediaPacket.HeartbeatMetadata heartbeat();
+  }
+
+  private final String user;
+  private final String meeting;
+  private final String displayName;
+  private final Listener listener;
+  private Transport transport;
+  private long sessionId;
+  private boolean closed = true;
+  private int reconnectDelayMs = 1000;
+  private int heartbeatTimer = -1;
+  private int rttCounter;
+
+  MeetingConnection(String user, String meeting, String displayName, Listener listener) {
+    this.user = user;
+    this.meeting = meeting;
+    this.displayName = displayName;
+    this.listener = listener;
+  }
+
+  long sessionId() {
+    return sessionId;
+  }
+
+  String transportName() {
+    return transport == null ? "" : transport.name();
+  }
+
+  /** Opens the session (again). */
+  void open() {
+    closed = false;
+    listener.status("connecting");
+    String forced = Page.queryParam("transport");
+    if ("websocket".equals(forced) || (forced == null && !WebTransport.isAvailable())) {
+      openWebSocket();
+      return;
+    }
+    WebTransportTransport.connect(
+        lobbyPath(),
+        this,
+        WEBTRANSPORT_BUDGET_MS,
+        new WebTransportTransport.Attempt() {
+          @Override
+          public void ready(WebTransportTransport t) {
+            if (closed) {
+              t.close();
+              return;
+            }
+            use(t);
+          }
+
+          @Override
+          public void failed(String why) {
+            Page.log("WebTransport unavailable (" + why + ")");
+            if (closed) {
+              return;
+            }
+            if ("webtransport".equals(forced)) {
+              onClosed(1006, "WebTransport failed: " + why);
+            } else {
+              openWebSocket();
+            }
+          }
+        });
+  }
+
+  /** {@code /lobby/user/meeting?name=...}: the same path on both transports. */
+  private String lobbyPath() {
+    return "/lobby/"
+        + user
+        + "/"
+        + meeting
+        + (displayName == null || displayName.isEmpty()
+            ? ""
+            : "?name=" + Js.encodeUri(displayName));
+  }
+
+  private void openWebSocket() {
+    String scheme = "https:".equals(Window.current().getLocation().getProtocol()) ? "wss" : "ws";
+    use(
+        new WebSocketTransport(
+            scheme + "://" + Window.current().getLocation().getHost() + lobbyPath(), this));
+  }
+
+  private void use(Transport t) {
+    transport = t;
+    Window.current().getDocument().getDocumentElement().setAttribute("data-transport", t.name());
+  }
+
+  void send(PacketWrapper p, boolean keyframe) {
+    if (transport != null && !closed) {
+      p.userId = user;
+      p.sessionId = sessionId;
+      transport.send(p, keyframe);
+    }
+  }
+
+  boolean congested() {
+    return transport != null && transport.congested();
+  }
+
+  /** Leaves: closes the session and retries nothing. */
+  void close() {
+    closed = true;
+    stopTimers();
+    if (transport != null) {
+      transport.close();
+      transport = null;
+    }
+  }
+
+  @Override
+  public void onOpen() {
+    reconnectDelayMs = 1000;
+    listener.status("connected");
+  }
+
+  @Override
+  public void onPacket(PacketWrapper p) {
+    if (p.packetType == PacketWrapper.SESSION_ASSIGNED) {
+      try {
+        SessionAssignedPacket a = SessionAssignedPacket.decode(p.data);
+        sessionId = a.sessionId;
+        startTimers();
+        listener.assigned(a);
+      } catch (WireFormatException e) {
+        Page.log("ignoring a malformed session assignment");
+      }
+      return;
+    }
+    if (p.packetType == PacketWrapper.MEDIA && p.sessionId == sessionId) {
+      try {
+        MediaPacket m = MediaPacket.decode(p.data);
+        if (m.mediaType == MediaPacket.RTT) {
+          listener.rtt(Js.now() - m.timestamp);
+          return;
+        }
+      } catch (WireFormatException e) {
+        return;
+      }
+    }
+    listener.packet(p);
+  }
+
+  @Override
+  public void onClosed(int code, String reason) {
+    stopTimers();
+    transport = null;
+    if (closed) {
+      return;
+    }
+    if (CloseCodes.forbidsReconnect(code)) {
+      closed = true;
+      listener.replaced();
+      return;
+    }
+    listener.interrupted();
+    int delay = reconnectDelayMs;
+    reconnectDelayMs = Math.min(reconnectDelayMs * 2, 10_000);
+    listener.status(
+        "disconnected (" + code + (reason.isEmpty() ? "" : ": " + reason) + "), retrying");
+    Js.setTimeout(
+        () -> {
+          if (!closed) {
+            open();
+          }
+        },
+        delay);
+  }
+
+  private void startTimers() {
+    stopTimers();
+    heartbeatTimer = Js.setInterval(this::tick, 1000);
+    tick();
+  }
+
+  private void stopTimers() {
+    if (heartbeatTimer >= 0) {
+      Js.clearTimer(heartbeatTimer);
+      heartbeatTimer = -1;
+    }
+  }
+
+  /** The once-a-second heartbeat (state, name), and an RTT probe every other second. */
+  void tick() {
+    MediaPacket m = new MediaPacket();
+    m.mediaType = MediaPacket.HEARTBEAT;
+    m.timestamp = Js.now();
+    m.heartbeat = listener.heartbeat();
+    send(wrap(m), false);
+    if (rttCounter++ % 2 == 0) {
+      MediaPacket probe = new MediaPacket();
+      probe.mediaType = MediaPacket.RTT;
+      probe.timestamp = Js.now();
+      send(wrap(probe), false);
+    }
+  }
+
+  static PacketWrapper wrap(MediaPacket m) {
+    PacketWrapper p = new PacketWrapper();
+    p.packetType = PacketWrapper.MEDIA;
+    p.data = m.encode();
+    return p;
+  }
+}

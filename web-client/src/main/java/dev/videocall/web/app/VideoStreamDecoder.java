@@ -1,0 +1,121 @@
+package dev.videocall.web.app;
+
+import dev.videocall.types.FrameOrder;
+import dev.videocall.types.wire.MediaPacket;
+import dev.videocall.web.browser.Canvas;
+import dev.videocall.web.browser.EncodedChunk;
+import dev.videocall.web.browser.Page;
+import dev.videocall.web.browser.VideoDecoder;
+import dev.videocall.web.browser.VideoFrame;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.dom.html.HTMLCanvasElement;
+
+/**
+ * One sender's video stream (camera or screen) onto a canvas: frames pass the order rule ({@link
+ * FrameOrder}: a delta frame is decoded only right after the frame decoded before it; a decoder
+ * given one out of order paints garbage instead of failing), a VideoDecoder that opens at a
+ * keyframe, and keyframe requests after gaps and decoder errors.
+ */
+final class VideoStreamDecoder {
+  /** Just above the sender's 300 ms forced-keyframe gap, so a second request is never wasted. */
+  private static final double KEYFRAME_REQUEST_GAP_MS = 400;
+
+  /** Told of decoded frames and of the need for a keyframe. */
+  interface Listener {
+    void decoded(int frames);
+
+    void stale(int frames);
+
+    void gap(int frames);
+
+    void requestKeyframe();
+  }
+
+  private final HTMLCanvasElement canvas;
+  private final Listener listener;
+  private final FrameOrder order = new FrameOrder();
+  private VideoDecoder video;
+  private String codec;
+  private double lastKeyframeRequestMs = -1e9;
+  int framesDecoded;
+  int framesStale;
+  int framesGap;
+  int framesDropped;
+  long bytes;
+
+  VideoStreamDecoder(HTMLCanvasElement canvas, Listener listener) {
+    this.canvas = canvas;
+    this.listener = listener;
+  }
+
+  void onFrame(MediaPacket m) {
+    if (m.data == null || !VideoDecoder.isAvailable()) {
+      return;
+    }
+    bytes += m.data.length;
+    String wanted =
+        m.video != null && m.video.codec == MediaPacket.CODEC_VP9
+            ? CameraPublisher.VP9
+            : CameraPublisher.VP8;
+    long sequence = m.video == null ? 0 : m.video.sequence;
+    switch (order.next(m.isKeyframe(), sequence)) {
+      case STALE -> {
+        framesDropped++; // older than what was decoded: the tail of a superseded group
+        listener.stale(++framesStale);
+        return;
+      }
+      case GAP -> {
+        framesDropped++; // a frame before it is missing: nothing decodes until a keyframe
+        listener.gap(++framesGap);
+        askForKeyframe();
+        return;
+      }
+      default -> {}
+    }
+    if (m.isKeyframe()
+        && (video == null || "closed".equals(video.getState()) || !wanted.equals(codec))) {
+      open(wanted);
+    }
+    video.decode(EncodedChunk.video(m.isKeyframe(), m.timestamp, m.data));
+  }
+
+  /** The sender's stream restarts (its camera came back): the next frame must be a keyframe. */
+  void restart() {
+    order.reset();
+  }
+
+  private void open(String wanted) {
+    close();
+    codec = wanted;
+    video = VideoDecoder.create(this::draw, error -> onError(error));
+    video.configureCodec(wanted);
+  }
+
+  private void draw(VideoFrame frame) {
+    Canvas.drawAndClose(canvas, frame);
+    listener.decoded(++framesDecoded);
+  }
+
+  private void onError(JSObject error) {
+    Page.log("video decoder error, waiting for a keyframe: " + Page.message(error));
+    framesDropped++;
+    order.reset();
+    video = null;
+    askForKeyframe();
+  }
+
+  private void askForKeyframe() {
+    double now = Page.nowMs();
+    if (now - lastKeyframeRequestMs >= KEYFRAME_REQUEST_GAP_MS) {
+      lastKeyframeRequestMs = now;
+      listener.requestKeyframe();
+    }
+  }
+
+  void close() {
+    if (video != null && !"closed".equals(video.getState())) {
+      video.close();
+    }
+    video = null;
+  }
+}
