@@ -107,12 +107,16 @@ public final class MediaPacket {
     public int width;
     public int height;
 
+    /** With keyframes; null when the sender did not say (assume BT.709, the decoder default). */
+    public VideoColorSpace colorSpace;
+
     public byte[] encode() {
       return new ProtoWriter()
           .uint64(1, sequence)
           .int32(2, codec)
           .uint32(3, width)
           .uint32(4, height)
+          .message(5, colorSpace == null ? null : colorSpace.encode())
           .toByteArray();
     }
 
@@ -124,10 +128,88 @@ public final class MediaPacket {
           case 2 -> m.codec = r.int32();
           case 3 -> m.width = r.int32();
           case 4 -> m.height = r.int32();
+          case 5 -> m.colorSpace = VideoColorSpace.read(r.message());
           default -> r.skip();
         }
       }
       return m;
+    }
+  }
+
+  /**
+   * {@code videocall.VideoColorSpace}: WebCodecs colour-space names. Decoding keeps only names this
+   * class knows ({@link #PRIMARIES}, {@link #TRANSFERS}, {@link #MATRICES}); anything else, e.g. a
+   * hostile sender's 6,000-character string, becomes "" (unspecified) and never reaches a decoder.
+   */
+  public static final class VideoColorSpace {
+    static final String[] PRIMARIES = {"bt709", "bt470bg", "smpte170m", "bt2020", "smpte432"};
+    static final String[] TRANSFERS = {"bt709", "smpte170m", "iec61966-2-1", "linear", "pq", "hlg"};
+    static final String[] MATRICES = {"rgb", "bt709", "bt470bg", "smpte170m", "bt2020-ncl"};
+
+    public String primaries = "";
+    public String transfer = "";
+    public String matrix = "";
+    public boolean fullRange;
+
+    /** A colour space of known names only: unknown ones are "". */
+    public static VideoColorSpace of(
+        String primaries, String transfer, String matrix, boolean fullRange) {
+      VideoColorSpace c = new VideoColorSpace();
+      c.primaries = known(PRIMARIES, primaries);
+      c.transfer = known(TRANSFERS, transfer);
+      c.matrix = known(MATRICES, matrix);
+      c.fullRange = fullRange;
+      return c;
+    }
+
+    private static String known(String[] names, String name) {
+      for (String n : names) {
+        if (n.equals(name)) {
+          return n;
+        }
+      }
+      return "";
+    }
+
+    public byte[] encode() {
+      return new ProtoWriter()
+          .string(1, primaries)
+          .string(2, transfer)
+          .string(3, matrix)
+          .bool(4, fullRange)
+          .toByteArray();
+    }
+
+    static VideoColorSpace read(ProtoReader r) {
+      String primaries = "";
+      String transfer = "";
+      String matrix = "";
+      boolean fullRange = false;
+      for (int f = r.next(); f != 0; f = r.next()) {
+        switch (f) {
+          case 1 -> primaries = r.string();
+          case 2 -> transfer = r.string();
+          case 3 -> matrix = r.string();
+          case 4 -> fullRange = r.bool();
+          default -> r.skip();
+        }
+      }
+      return of(primaries, transfer, matrix, fullRange);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof VideoColorSpace c
+          && primaries.equals(c.primaries)
+          && transfer.equals(c.transfer)
+          && matrix.equals(c.matrix)
+          && fullRange == c.fullRange;
+    }
+
+    @Override
+    public int hashCode() {
+      return ((primaries.hashCode() * 31 + transfer.hashCode()) * 31 + matrix.hashCode()) * 2
+          + (fullRange ? 1 : 0);
     }
   }
 

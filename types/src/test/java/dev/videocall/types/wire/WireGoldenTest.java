@@ -145,6 +145,40 @@ class WireGoldenTest {
   }
 
   @Test
+  void videoColorSpaceAgreesAndUnknownNamesNeverGetThrough() throws Exception {
+    dev.videocall.proto.MediaPacket withColour =
+        dev.videocall.proto.MediaPacket.newBuilder()
+            .setMediaType(MediaType.VIDEO)
+            .setVideoMetadata(
+                VideoMetadata.newBuilder()
+                    .setSequence(7)
+                    .setCodec(VideoCodec.VP8)
+                    .setColorSpace(
+                        dev.videocall.proto.VideoColorSpace.newBuilder()
+                            .setPrimaries("smpte170m")
+                            .setTransfer("iec61966-2-1")
+                            .setMatrix("bt470bg")
+                            .setFullRange(true)))
+            .build();
+    check(withColour);
+    MediaPacket.VideoColorSpace c = MediaPacket.decode(withColour.toByteArray()).video.colorSpace;
+    assertEquals(MediaPacket.VideoColorSpace.of("smpte170m", "iec61966-2-1", "bt470bg", true), c);
+
+    dev.videocall.proto.MediaPacket hostile =
+        withColour.toBuilder()
+            .setVideoMetadata(
+                withColour.getVideoMetadata().toBuilder()
+                    .setColorSpace(
+                        dev.videocall.proto.VideoColorSpace.newBuilder()
+                            .setPrimaries("x".repeat(6000))
+                            .setTransfer("'); alert(1); ('")
+                            .setMatrix("BT709")))
+            .build();
+    MediaPacket.VideoColorSpace h = MediaPacket.decode(hostile.toByteArray()).video.colorSpace;
+    assertEquals(MediaPacket.VideoColorSpace.of("", "", "", false), h, "unknown names are blank");
+  }
+
+  @Test
   void randomMessagesAgreeByteForByte() throws Exception {
     for (int i = 0; i < RANDOM_CASES; i++) {
       check(randomWrapper());

@@ -2,6 +2,7 @@ package dev.videocall.web.app;
 
 import dev.videocall.types.wire.MediaPacket;
 import dev.videocall.types.wire.PacketWrapper;
+import dev.videocall.web.browser.Canvas;
 import dev.videocall.web.browser.EncodedChunk;
 import dev.videocall.web.browser.FrameReader;
 import dev.videocall.web.browser.MediaStreamTrack;
@@ -40,6 +41,7 @@ final class CameraPublisher {
   private double lastKeyMs = -1e9;
   private double lastFrameMs = -1e9;
   private long sequence;
+  private MediaPacket.VideoColorSpace colorSpace;
   private int framesEncoded;
   private int framesSkipped;
   private int generation; // which track's pump is current
@@ -119,6 +121,9 @@ final class CameraPublisher {
       frame.close(); // a screen track may run at 30 fps; shared screens need no more than 15
       return;
     }
+    if (frame.getFormat() == null) {
+      frame = Canvas.convertible(frame); // e.g. a Y16 camera: encoders take no such frames
+    }
     int w = frame.getDisplayWidth();
     int h = frame.getDisplayHeight();
     if (encoder == null || "closed".equals(encoder.getState()) || w != width || h != height) {
@@ -169,6 +174,18 @@ final class CameraPublisher {
     m.video.codec = VP9.equals(codec) ? MediaPacket.CODEC_VP9 : MediaPacket.CODEC_VP8;
     m.video.width = width;
     m.video.height = height;
+    if (m.isKeyframe()) {
+      String matrix = VideoEncoder.colorSpaceField(metadata, "matrix");
+      if (matrix != null) {
+        colorSpace =
+            MediaPacket.VideoColorSpace.of(
+                VideoEncoder.colorSpaceField(metadata, "primaries"),
+                VideoEncoder.colorSpaceField(metadata, "transfer"),
+                matrix,
+                VideoEncoder.colorSpaceFullRange(metadata));
+      }
+      m.video.colorSpace = colorSpace; // receivers decode the colours as they were coded
+    }
     sink.sendMedia(m, mediaKind);
   }
 }

@@ -84,7 +84,9 @@ final class ChatPanel {
   void opened() {
     unread = 0;
     badge.setHidden(true);
-    Js.focus(input);
+    if (Js.finePointer()) {
+      Js.focus(input); // not on a phone: its keyboard would cover the messages
+    }
   }
 
   int unread() {
@@ -96,8 +98,12 @@ final class ChatPanel {
     item.setAttribute("data-chat-message", "");
     item.setClassName("flex flex-col " + (mine ? "items-end" : "items-start"));
     HTMLElement who = doc.createElement("span");
-    who.setClassName("text-xs text-slate-400");
-    who.setInnerText(from + " · " + time());
+    who.setClassName("px-1 text-xs text-slate-400");
+    HTMLElement sender = doc.createElement("span");
+    sender.setClassName("font-medium text-slate-200");
+    sender.setInnerText(from);
+    who.appendChild(sender);
+    who.appendChild(doc.createTextNode(" " + time()));
     HTMLElement body = doc.createElement("p");
     body.setClassName(
         "max-w-[85%] whitespace-pre-wrap break-words rounded-2xl px-3 py-2 "
@@ -116,7 +122,7 @@ final class ChatPanel {
     minutes = Math.floorMod(minutes - offsetMinutes(), 24 * 60);
     long h = minutes / 60;
     long m = minutes % 60;
-    return h + ":" + (m < 10 ? "0" : "") + m;
+    return (h < 10 ? "0" : "") + h + ":" + (m < 10 ? "0" : "") + m;
   }
 
   @org.teavm.jso.JSBody(script = "return new Date().getTimezoneOffset();")

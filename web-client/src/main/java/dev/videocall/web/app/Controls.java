@@ -36,18 +36,33 @@ final class Controls {
     }
   }
 
-  /** Starts listening for shortcuts and fills the help dialog. */
-  void start() {
+  /**
+   * Starts listening for shortcuts and fills the help dialog. Escape in a text field gives the
+   * keyboard back to the shortcuts (typing "p" in the chat is a letter, not the People panel);
+   * elsewhere it closes what is open, via {@code escape}.
+   */
+  void start(Runnable escape) {
     shortcuts.put("?", this::toggleHelp);
     descriptions.put("?", "Show these shortcuts");
-    shortcuts.put("Escape", () -> doc.getElementById("help").setHidden(true));
+    descriptions.put("Escape", "Leave the chat box; close what is open");
+    shortcuts.put(
+        "Escape",
+        () -> {
+          HTMLElement help = doc.getElementById("help");
+          if (!help.isHidden()) {
+            help.setHidden(true);
+          } else {
+            escape.run();
+          }
+        });
     HTMLElement keys = doc.getElementById("help-keys");
     keys.setInnerText("");
     for (Map.Entry<String, String> e : descriptions.entrySet()) {
       HTMLElement dt = doc.createElement("dt");
       HTMLElement kbd = doc.createElement("kbd");
       kbd.setClassName("rounded bg-slate-700 px-2 py-0.5 font-mono text-xs");
-      kbd.setInnerText("X".equals(e.getKey()) ? "Shift + X" : e.getKey());
+      kbd.setInnerText(
+          "X".equals(e.getKey()) ? "Shift + X" : "Escape".equals(e.getKey()) ? "Esc" : e.getKey());
       dt.appendChild(kbd);
       HTMLElement dd = doc.createElement("dd");
       dd.setClassName("text-slate-300");
@@ -59,6 +74,10 @@ final class Controls {
         .addEventListener("click", (Event e) -> doc.getElementById("help").setHidden(true));
     Js.onKey(
         (key, inTextField, modifier) -> {
+          if (inTextField && "Escape".equals(key)) {
+            Js.blurActive();
+            return true;
+          }
           if (inTextField || modifier) {
             return false;
           }

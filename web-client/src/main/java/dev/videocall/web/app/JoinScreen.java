@@ -116,8 +116,8 @@ final class JoinScreen {
       message("Microphone unavailable: you can join with video only.");
     }
     // labels are only known once a device was allowed
-    fill("select-camera", "videoinput", Devices.deviceOf(media.camera()));
-    fill("select-mic", "audioinput", Devices.deviceOf(media.mic()));
+    fill("select-camera", "videoinput", media.cameraDevice());
+    fill("select-mic", "audioinput", media.micDevice());
     fill("select-speaker", "audiooutput", media.speakerDevice());
     ready();
   }
@@ -129,7 +129,12 @@ final class JoinScreen {
   }
 
   private void fill(String selectId, String kind, String selected) {
-    HTMLElement select = el(selectId);
+    fill(el(selectId), kind, selected);
+  }
+
+  /** Fills a select with the devices of {@code kind}, {@code selected} chosen. */
+  static void fill(HTMLElement select, String kind, String selected) {
+    HTMLDocument doc = HTMLDocument.current();
     Devices.list(
         kind,
         lines -> {

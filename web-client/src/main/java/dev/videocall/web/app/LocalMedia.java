@@ -50,6 +50,16 @@ final class LocalMedia {
     return micWanted;
   }
 
+  /** The camera in use, else the one chosen last (the camera may be off). */
+  String cameraDevice() {
+    return camera != null ? Devices.deviceOf(camera) : cameraDevice;
+  }
+
+  /** The microphone in use, else the one chosen last. */
+  String micDevice() {
+    return mic != null ? Devices.deviceOf(mic) : micDevice;
+  }
+
   String speakerDevice() {
     return speakerDevice;
   }

@@ -124,7 +124,7 @@ final class MeetingApp
     selfTile = new Tile(doc, Tile.Kind.SELF, "self", true, () -> view.togglePin(selfTile));
     selfTile.root.setAttribute("id", "self-tile");
     selfTile.root.setAttribute("data-self", "true");
-    selfTile.name(name + " (you)");
+    selfTile.name(name + " (you)", name);
     view.add(selfTile);
     camera = CameraPublisher.camera(this, codec, VIDEO_BITRATE, LocalMedia.FPS);
     screen = CameraPublisher.screen(this);
@@ -139,6 +139,7 @@ final class MeetingApp
     connection = new MeetingConnection(user, meeting, name, this);
     connection.open();
     startClock();
+    renderPeople();
     view.layout();
   }
 
@@ -189,13 +190,50 @@ final class MeetingApp
     controls.bind("toggle-layout", "l", "Switch between grid and speaker view", this::toggleLayout);
     controls.bind("toggle-diagnostics", "d", "Show connection details", this::toggleDiagnostics);
     controls.bind("leave", "X", "Leave the meeting", this::leave);
-    controls.start();
+    controls.bind("toggle-more", null, null, this::toggleMoreMenu);
+    controls.start(this::escape);
     on("use-here", this::useHere);
     on("rejoin", this::rejoin);
     on("tab-chat", () -> showPanel("chat"));
     on("tab-people", () -> showPanel("people"));
     on("close-panel", () -> showPanel(null));
     on("copy-link", this::copyLink);
+    on("alone-copy-link", this::copyLink);
+    on("header-people", () -> togglePanel("people"));
+    on("open-settings", this::openSettings);
+    on("close-settings", () -> el("settings").setHidden(true));
+    el("settings-camera")
+        .addEventListener(
+            "change",
+            (Event e) ->
+                media.switchCamera(
+                    Js.value(el("settings-camera")),
+                    track -> {
+                      showSelfCamera(track);
+                      afterStateChange();
+                    }));
+    el("settings-mic")
+        .addEventListener(
+            "change",
+            (Event e) ->
+                media.switchMic(
+                    Js.value(el("settings-mic")),
+                    track -> {
+                      mic.setTrack(track);
+                      if (selfMeter != null) {
+                        Levels.close(selfMeter);
+                      }
+                      selfMeter = track == null ? null : Levels.meter(audio, track);
+                      afterStateChange();
+                    }));
+    el("settings-speaker")
+        .addEventListener(
+            "change",
+            (Event e) -> {
+              String id = Js.value(el("settings-speaker"));
+              media.speaker(id);
+              Devices.setSpeaker(audio, id);
+            });
     chat =
         new ChatPanel(
             el("chat-messages"),
@@ -212,7 +250,7 @@ final class MeetingApp
       b.setAttribute("aria-label", "React " + emoji);
       b.setAttribute("data-reaction", emoji);
       b.setClassName(
-          "flex h-10 w-10 items-center justify-center rounded-full text-2xl hover:bg-slate-700");
+          "flex h-11 w-11 items-center justify-center rounded-full text-2xl hover:bg-slate-700");
       b.setInnerText(emoji);
       b.addEventListener("click", (Event e) -> react(emoji));
       picker.appendChild(b);
@@ -230,7 +268,7 @@ final class MeetingApp
         micOn ? "mic" : "mic-off",
         micOn ? "Mute microphone" : "Unmute microphone",
         !micOn);
-    boolean camOn = camera != null && camera.publishing();
+    boolean camOn = cameraOn();
     Controls.set(
         el("toggle-camera"),
         camOn ? "camera" : "camera-off",
@@ -257,6 +295,7 @@ final class MeetingApp
         false);
     Controls.set(el("toggle-diagnostics"), "stats", "Connection details", false);
     Controls.set(el("leave"), "leave", "Leave the meeting", false);
+    Controls.set(el("toggle-more"), "more", "More", false);
     if (selfTile != null) {
       selfTile.micOn(micOn);
       selfTile.cameraOn(camOn);
@@ -283,9 +322,14 @@ final class MeetingApp
     afterStateChange();
   }
 
+  /** Whether the camera is on: wanted, and open. */
+  private boolean cameraOn() {
+    return media.cameraWanted() && media.camera() != null;
+  }
+
   /** Camera off stops the track (the light goes off); on opens it again, starting a keyframe. */
   private void toggleCamera() {
-    if (camera.publishing()) {
+    if (cameraOn()) {
       camera.setTrack(null);
       media.closeCamera();
       showSelfCamera(null);
@@ -435,6 +479,84 @@ final class MeetingApp
     view.layout();
   }
 
+  /**
+   * Escape closes what is open, the topmost first: a dialog, a menu, then the side panel. (In a
+   * text field it only gave the keyboard back: see {@link Controls}.)
+   */
+  private void escape() {
+    for (String id : new String[] {"settings", "more-menu", "reaction-picker"}) {
+      if (!el(id).isHidden()) {
+        el(id).setHidden(true);
+        el("toggle-reactions").setAttribute("aria-expanded", "false");
+        el("toggle-more").setAttribute("aria-expanded", "false");
+        return;
+      }
+    }
+    if (panel != null) {
+      showPanel(null);
+    }
+  }
+
+  /**
+   * The "More" menu of a narrow window: the controls the window has no room for (the same buttons,
+   * hidden by the styles at this width), and the settings.
+   */
+  private void toggleMoreMenu() {
+    HTMLElement menu = el("more-menu");
+    boolean open = menu.isHidden();
+    menu.setHidden(!open);
+    el("toggle-more").setAttribute("aria-expanded", String.valueOf(open));
+    if (!open) {
+      return;
+    }
+    menu.setInnerText("");
+    for (String id :
+        new String[] {
+          "toggle-hand", "toggle-screen", "toggle-people", "toggle-layout", "toggle-diagnostics"
+        }) {
+      HTMLElement button = el(id);
+      if (Js.displayed(button) || (id.equals("toggle-screen") && !Devices.canShareScreen())) {
+        continue; // it is on the bar already, or this browser cannot do it
+      }
+      String pressed = button.getAttribute("aria-pressed");
+      moreItem(
+          menu,
+          button.getInnerHTML(),
+          button.getAttribute("aria-label"),
+          "true".equals(pressed),
+          button::click);
+    }
+    moreItem(
+        menu,
+        Icons.svg("settings").replace("<svg ", "<svg class=\"h-6 w-6\" "),
+        "Settings",
+        false,
+        this::openSettings);
+  }
+
+  private void moreItem(
+      HTMLElement menu, String iconHtml, String label, boolean on, Runnable action) {
+    HTMLElement item = doc.createElement("button");
+    item.setAttribute("type", "button");
+    item.setAttribute("role", "menuitem");
+    item.setClassName("vc-menu-item" + (on ? " text-sky-300" : ""));
+    HTMLElement icon = doc.createElement("span");
+    icon.setClassName("inline-flex h-6 w-6 shrink-0");
+    icon.setInnerHTML(iconHtml);
+    HTMLElement text = doc.createElement("span");
+    text.setInnerText(label);
+    item.appendChild(icon);
+    item.appendChild(text);
+    item.addEventListener(
+        "click",
+        (Event e) -> {
+          el("more-menu").setHidden(true);
+          el("toggle-more").setAttribute("aria-expanded", "false");
+          action.run();
+        });
+    menu.appendChild(item);
+  }
+
   private void toggleLayout() {
     view.speakerView(!view.speakerView());
     updateButtons();
@@ -454,6 +576,15 @@ final class MeetingApp
                     ? "Invitation link copied: " + link
                     : "Invitation link: " + link));
     el("copy-link").setAttribute("data-link", link);
+  }
+
+  /** Camera, microphone and speaker, switched during the call without rejoining. */
+  private void openSettings() {
+    JoinScreen.fill(el("settings-camera"), "videoinput", media.cameraDevice());
+    JoinScreen.fill(el("settings-mic"), "audioinput", media.micDevice());
+    JoinScreen.fill(el("settings-speaker"), "audiooutput", media.speakerDevice());
+    el("settings-speaker-label").setHidden(!Devices.canChooseSpeaker());
+    el("settings").setHidden(false);
   }
 
   private void useHere() {
@@ -489,6 +620,10 @@ final class MeetingApp
   private void everySecond() {
     if (inMeeting) {
       diagnostics.refresh(peers.values());
+      double now = Page.nowMs();
+      for (RemotePeer p : peers.values()) {
+        p.tile.stale(p.person.silent(now));
+      }
     }
   }
 
@@ -534,7 +669,10 @@ final class MeetingApp
 
   @Override
   public void status(String status) {
-    el("connection-status").setInnerText(status);
+    HTMLElement pill = el("connection-status");
+    pill.setInnerText(status);
+    pill.setAttribute("data-status", status);
+    pill.setHidden("connected".equals(status)); // shown only when something is wrong
   }
 
   @Override
@@ -559,7 +697,7 @@ final class MeetingApp
   @Override
   public MediaPacket.HeartbeatMetadata heartbeat() {
     MediaPacket.HeartbeatMetadata h = new MediaPacket.HeartbeatMetadata();
-    h.videoEnabled = camera != null && camera.publishing();
+    h.videoEnabled = cameraOn();
     h.audioEnabled = media.micWanted() && media.mic() != null;
     h.screenEnabled = screenTrack != null;
     h.handRaised = handRaised;
@@ -660,7 +798,7 @@ final class MeetingApp
     peers.put(p.sessionId, new RemotePeer(p, tile, audio, this));
     view.add(tile);
     if (announced) {
-      toasts.show(p.name + " joined");
+      toasts.people(p.name, "joined");
     }
     renderPeople();
   }
@@ -684,7 +822,7 @@ final class MeetingApp
     }
     speakers.forget(String.valueOf(p.sessionId));
     if (inMeeting && !why.isEmpty() && !"reconnected".equals(why)) {
-      toasts.show(p.name + " left");
+      toasts.people(p.name, "left");
     }
     renderPeople();
   }
@@ -704,7 +842,7 @@ final class MeetingApp
       peer.tile.showVideo(true);
     }
     if (p.handRaised && !handWas) {
-      toasts.show(p.name + " raised a hand");
+      toasts.people(p.name, "raised a hand");
     }
     if (!p.sharing && peer.screenTile != null) {
       view.remove(peer.screenTile);
@@ -755,7 +893,7 @@ final class MeetingApp
               displayName,
               true,
               media.micWanted() && media.mic() != null,
-              camera != null && camera.publishing(),
+              cameraOn(),
               handRaised));
     }
     for (Roster.Person p : roster.people()) {
@@ -764,6 +902,7 @@ final class MeetingApp
     }
     people.render(rows);
     el("participant-count").setInnerText(String.valueOf(Math.max(1, rows.size())));
+    el("alone").setHidden(!inMeeting || roster.size() > 0);
   }
 
   // ---- sending ----

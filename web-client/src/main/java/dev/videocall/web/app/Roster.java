@@ -24,12 +24,23 @@ final class Roster {
     boolean micOn = true;
     boolean sharing;
     boolean handRaised;
+    double lastHeardMs;
 
     Person(String userId, long sessionId, String name, double joinedAtMs) {
       this.userId = userId;
       this.sessionId = sessionId;
       this.name = name;
       this.joinedAtMs = joinedAtMs;
+      this.lastHeardMs = joinedAtMs;
+    }
+
+    /**
+     * Whether nothing (not even a heartbeat, sent every second) came from them for {@link
+     * #SILENT_MS}: their connection is probably gone, though the server, which waits longer before
+     * it says so, has not announced that they left.
+     */
+    boolean silent(double nowMs) {
+      return nowMs - lastHeardMs > SILENT_MS;
     }
   }
 
@@ -43,6 +54,7 @@ final class Roster {
   }
 
   private static final int LEFT_KEPT = 1024;
+  static final double SILENT_MS = 3500;
 
   private final Map<Long, Person> bySession = new LinkedHashMap<>();
   private final Map<String, Long> sessionOfUser = new LinkedHashMap<>();
@@ -91,8 +103,12 @@ final class Roster {
   /** Media or a heartbeat from a session: the person, added if we had not heard of them. */
   Person from(String userId, long sessionId, double nowMs) {
     Person p = bySession.get(sessionId);
-    if (p != null || left.containsKey(sessionId)) {
+    if (p != null) {
+      p.lastHeardMs = nowMs;
       return p;
+    }
+    if (left.containsKey(sessionId)) {
+      return null;
     }
     return add(userId, sessionId, userId, nowMs, false);
   }

@@ -29,6 +29,7 @@ final class Tile {
   private final HTMLElement hand;
   private final HTMLElement quality;
   private final HTMLElement pin;
+  private final HTMLElement stale;
   private String displayName = "";
   boolean pinned;
   boolean visible = true;
@@ -38,10 +39,10 @@ final class Tile {
     this.key = key;
     root = doc.createElement("div");
     root.setClassName(
-        "group absolute overflow-hidden rounded-xl bg-slate-800 ring-emerald-400"
-            + " transition-[left,top,width,height,box-shadow] duration-200"
-            + " data-[speaking=true]:ring-4 data-[pinned=true]:outline data-[pinned=true]:outline-2"
-            + " data-[pinned=true]:outline-sky-400");
+        "group absolute overflow-hidden rounded-xl bg-slate-800"
+            + " transition-[left,top,width,height] duration-200"
+            + " data-[pinned=true]:outline data-[pinned=true]:outline-2"
+            + " data-[pinned=true]:-outline-offset-2 data-[pinned=true]:outline-sky-400");
     media = doc.createElement(video ? "video" : "canvas");
     media.setClassName(
         "absolute inset-0 h-full w-full "
@@ -78,9 +79,23 @@ final class Tile {
     hand.setAttribute("data-role", "hand");
     hand.setAttribute("title", "hand raised");
     hand.setAttribute("aria-label", "hand raised");
-    hand.setClassName("absolute left-2 top-2 rounded-full bg-amber-400 px-2 py-0.5 text-lg");
-    hand.setInnerText("✋");
+    hand.setAttribute("role", "img");
+    hand.setClassName(
+        "absolute left-2 top-2 flex h-8 w-8 items-center justify-center rounded-full bg-amber-400"
+            + " text-slate-900 shadow");
+    hand.setInnerHTML(Icons.svg("hand").replace("<svg ", "<svg class=\"h-5 w-5\" "));
     hand.setHidden(true);
+    // drawn inside the tile, so that a speaking tile keeps its size and its neighbours' line
+    HTMLElement ring = doc.createElement("div");
+    ring.setClassName(
+        "pointer-events-none absolute inset-0 hidden rounded-xl ring-4 ring-inset ring-emerald-400"
+            + " group-data-[speaking=true]:block");
+    stale = doc.createElement("div");
+    stale.setAttribute("data-role", "stale");
+    stale.setClassName(
+        "absolute inset-0 flex items-center justify-center bg-slate-950/60 text-sm text-slate-200");
+    stale.setInnerText("Reconnecting…");
+    stale.setHidden(true);
     HTMLElement corner = doc.createElement("div");
     corner.setClassName("absolute right-2 top-2 flex items-center gap-1");
     quality = icon(doc, "signal", "connection quality", "quality", "h-4 w-4");
@@ -100,12 +115,15 @@ final class Tile {
     root.appendChild(placeholder);
     root.appendChild(bar);
     root.appendChild(hand);
+    root.appendChild(stale);
+    root.appendChild(ring);
     root.appendChild(corner);
     attr("data-camera-off", "false");
     attr("data-mic-muted", "false");
     attr("data-speaking", "false");
     attr("data-pinned", "false");
     attr("data-hand-raised", "false");
+    attr("data-stale", "false");
     micMuted.setHidden(true);
     cameraOff.setHidden(true);
   }
@@ -131,11 +149,16 @@ final class Tile {
   }
 
   void name(String text) {
+    name(text, text);
+  }
+
+  /** The name bar's text and the name the initials and colour come from. */
+  void name(String text, String person) {
     displayName = text;
     name.setInnerText(text);
     HTMLElement initials = placeholder.querySelector("[data-role=initials]");
-    initials.setInnerText(initialsOf(text));
-    initials.getStyle().setProperty("background-color", colorOf(text));
+    initials.setInnerText(initialsOf(person));
+    initials.getStyle().setProperty("background-color", colorOf(person));
     pin.setAttribute("aria-label", (pinned ? "Unpin " : "Pin ") + text);
     pin.setAttribute("title", pinned ? "Unpin" : "Pin");
   }
@@ -171,6 +194,14 @@ final class Tile {
     attr("data-speaking", on);
   }
 
+  /** Nothing heard from this participant for a while: their connection may be gone. */
+  void stale(boolean on) {
+    if (stale.isHidden() == on) {
+      attr("data-stale", on);
+      stale.setHidden(!on);
+    }
+  }
+
   void hand(boolean up) {
     attr("data-hand-raised", up);
     hand.setHidden(!up);
@@ -181,7 +212,8 @@ final class Tile {
     attr("data-pinned", on);
     pin.setAttribute("data-pinned", String.valueOf(on));
     pin.setAttribute("aria-pressed", String.valueOf(on));
-    name(displayName);
+    pin.setAttribute("aria-label", (on ? "Unpin " : "Pin ") + displayName);
+    pin.setAttribute("title", on ? "Unpin" : "Pin");
   }
 
   /** "good", "fair" or "poor": the icon's colour and tooltip. */

@@ -36,6 +36,7 @@ final class VideoStreamDecoder {
   private final FrameOrder order = new FrameOrder();
   private VideoDecoder video;
   private String codec;
+  private MediaPacket.VideoColorSpace colorSpace;
   private double lastKeyframeRequestMs = -1e9;
   int framesDecoded;
   int framesStale;
@@ -72,9 +73,13 @@ final class VideoStreamDecoder {
       }
       default -> {}
     }
+    MediaPacket.VideoColorSpace colour = m.video == null ? null : m.video.colorSpace;
     if (m.isKeyframe()
-        && (video == null || "closed".equals(video.getState()) || !wanted.equals(codec))) {
-      open(wanted);
+        && (video == null
+            || "closed".equals(video.getState())
+            || !wanted.equals(codec)
+            || !java.util.Objects.equals(colour, colorSpace))) {
+      open(wanted, colour);
     }
     video.decode(EncodedChunk.video(m.isKeyframe(), m.timestamp, m.data));
   }
@@ -84,11 +89,16 @@ final class VideoStreamDecoder {
     order.reset();
   }
 
-  private void open(String wanted) {
+  private void open(String wanted, MediaPacket.VideoColorSpace colour) {
     close();
     codec = wanted;
+    colorSpace = colour;
     video = VideoDecoder.create(this::draw, error -> onError(error));
-    video.configureCodec(wanted);
+    if (colour == null) {
+      video.configure(wanted, "", "", "", false);
+    } else {
+      video.configure(wanted, colour.primaries, colour.transfer, colour.matrix, colour.fullRange);
+    }
   }
 
   private void draw(VideoFrame frame) {

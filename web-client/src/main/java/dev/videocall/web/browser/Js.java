@@ -160,4 +160,19 @@ public final class Js {
 
   @JSBody(script = "return window.innerWidth;")
   public static native double windowWidth();
+
+  /** Takes the keyboard focus out of whatever text field has it. */
+  @JSBody(
+      script =
+          "if (document.activeElement && document.activeElement.blur)"
+              + " document.activeElement.blur();")
+  public static native void blurActive();
+
+  /** Whether the main pointer is a mouse (not a finger): a text field may take the focus then. */
+  @JSBody(script = "return !!(window.matchMedia && matchMedia('(pointer: fine)').matches);")
+  public static native boolean finePointer();
+
+  /** Whether an element takes up room on the page (not display:none, here or above). */
+  @JSBody(params = "el", script = "return !!(el.offsetWidth || el.offsetHeight);")
+  public static native boolean displayed(HTMLElement el);
 }

@@ -17,8 +17,22 @@ public abstract class VideoDecoder implements JSObject {
       script = "return new VideoDecoder({output: output, error: error});")
   public static native VideoDecoder create(VideoFrameOutput output, ErrorHandler error);
 
-  @JSBody(params = "codec", script = "this.configure({codec: codec, optimizeForLatency: true});")
-  public native void configureCodec(String codec);
+  /**
+   * Configures for {@code codec}, with the sender's colour space when it gave one (empty names are
+   * left out). Without it the decoder assumes BT.709 and a BT.601 camera's colours come out wrong.
+   */
+  @JSBody(
+      params = {"codec", "primaries", "transfer", "matrix", "fullRange"},
+      script =
+          "var vcC = {codec: codec, optimizeForLatency: true};"
+              + "if (primaries || transfer || matrix) { var vcS = {fullRange: fullRange};"
+              + " if (primaries) vcS.primaries = primaries;"
+              + " if (transfer) vcS.transfer = transfer;"
+              + " if (matrix) vcS.matrix = matrix;"
+              + " vcC.colorSpace = vcS; }"
+              + "this.configure(vcC);")
+  public native void configure(
+      String codec, String primaries, String transfer, String matrix, boolean fullRange);
 
   public abstract void decode(EncodedChunk chunk);
 

@@ -26,6 +26,24 @@ public abstract class VideoEncoder implements JSObject {
       script = "this.encode(frame, {keyFrame: key});")
   public native void encode(VideoFrame frame, boolean key);
 
+  /**
+   * A field of the colour space in an output's metadata ({@code decoderConfig.colorSpace}, given
+   * with keyframes): "primaries", "transfer" or "matrix", or null when there is none.
+   */
+  @JSBody(
+      params = {"metadata", "field"},
+      script =
+          "var vcC = metadata && metadata.decoderConfig && metadata.decoderConfig.colorSpace;"
+              + "return vcC && typeof vcC[field] === 'string' ? vcC[field] : null;")
+  public static native String colorSpaceField(JSObject metadata, String field);
+
+  @JSBody(
+      params = "metadata",
+      script =
+          "var vcC = metadata && metadata.decoderConfig && metadata.decoderConfig.colorSpace;"
+              + "return !!(vcC && vcC.fullRange);")
+  public static native boolean colorSpaceFullRange(JSObject metadata);
+
   @JSProperty
   public abstract int getEncodeQueueSize();
 

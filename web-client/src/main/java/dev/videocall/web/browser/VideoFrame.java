@@ -14,5 +14,12 @@ public interface VideoFrame extends JSObject {
   @JSProperty
   int getDisplayHeight();
 
+  /**
+   * The pixel format ("I420", "NV12", "BGRA"…), or null when the browser cannot say (e.g. a depth
+   * camera's Y16 frames): encoders reject such frames.
+   */
+  @JSProperty
+  String getFormat();
+
   void close();
 }

@@ -1,6 +1,7 @@
 package dev.videocall.web.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,5 +63,15 @@ class RosterTest {
     roster.state(p, "Ana", false, true, false, true);
     assertEquals(List.of("present Ana", "changed Ana"), events);
     assertTrue(p.handRaised && !p.cameraOn);
+  }
+
+  @Test
+  void someoneUnheardForThreeHeartbeatsIsSilentUntilTheyAreHeardAgain() {
+    Roster.Person p = roster.add("u1", 1, "Ana", 1000, false);
+    assertFalse(p.silent(1000 + Roster.SILENT_MS), "just joined");
+    assertTrue(p.silent(1001 + Roster.SILENT_MS), "nothing heard since joining");
+    roster.from("u1", 1, 5000);
+    assertFalse(p.silent(5000 + Roster.SILENT_MS), "a heartbeat arrived");
+    assertTrue(p.silent(5001 + Roster.SILENT_MS));
   }
 }

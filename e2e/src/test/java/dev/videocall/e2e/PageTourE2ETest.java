@@ -1,0 +1,207 @@
+package dev.videocall.e2e;
+
+import static dev.videocall.e2e.Participant.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import dev.videocall.testkit.ServerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every state of the page, as a desktop and as a phone user meets it, with a screenshot of each
+ * (target/e2e-artifacts/tour-*.png, for people to look at): home, pre-join, alone, three people,
+ * chat, people, speaker view, settings, help or the phone's "More" menu, and "you left". In every
+ * state each visible control is inside the window and big enough to touch, and nothing is reached
+ * only by a keyboard: the phone does it all by tapping.
+ */
+class PageTourE2ETest {
+
+  @ParameterizedTest(name = "{0}x{1}")
+  @CsvSource({"1280, 800", "390, 844"})
+  void everyStateFitsAndIsReachable(int width, int height) throws Exception {
+    String tag = width + "x" + height;
+    boolean phone = width < 640;
+    List<BrowserContext> contexts = new ArrayList<>();
+    Path talk = TestAudio.talkAndPause(Path.of("target/talk-and-pause.wav"), 2500, 1500);
+    try (ServerProcess server = ServerProcess.start("tour-" + tag);
+        Chromium chromium =
+            Chromium.launch(
+                List.of("--use-file-for-fake-audio-capture=" + talk.toAbsolutePath()))) {
+      String base = "http://localhost:" + server.httpPort;
+      Page zoe = open(chromium, contexts, width, height);
+      Shots shots = new Shots(zoe, "tour-" + tag);
+      zoe.navigate(base + "/");
+      zoe.waitForSelector("html[data-state=ready]");
+      assertFits(zoe, "#home button, #home input, #home a");
+      shots.take("1-home");
+      zoe.fill("#home-name", "Zoë Ångström");
+      zoe.fill("#home-meeting", "team-sync");
+      zoe.click("#home-join");
+      zoe.waitForSelector("html[data-state=ready]");
+      waitUntil(
+          "the preview plays",
+          Duration.ofSeconds(10),
+          () -> (Boolean) zoe.evaluate("document.getElementById('preview').videoWidth > 0"));
+      assertFits(zoe, "#join button, #join select, #join input");
+      shots.take("2-prejoin");
+      zoe.click("#connect");
+      zoe.waitForSelector("html[data-state=connected]");
+      assertTrue(zoe.isVisible("#alone"), "the invitation card");
+      assertFits(zoe, "#controls button, #alone button, header button");
+      shots.take("3-alone");
+
+      Page bob = open(chromium, contexts, width, height);
+      bob.navigate(base + "/meeting/bob/team-sync");
+      bob.waitForSelector("html[data-state=ready]");
+      bob.click("#connect");
+      Page carol = open(chromium, contexts, width, height);
+      carol.navigate(base + "/meeting/carol/team-sync");
+      carol.waitForSelector("html[data-state=ready]");
+      carol.click("#connect");
+      waitUntil(
+          "zoe sees both",
+          Duration.ofSeconds(15),
+          () -> zoe.locator("[data-peer-id][data-frames-decoded]").count() == 2);
+      waitUntil(
+          "zoe sees both pictures",
+          Duration.ofSeconds(15),
+          () ->
+              zoe.locator("[data-peer-id] canvas:not([hidden])").count() == 2
+                  && !zoe.isVisible("#alone"));
+      bob.click(phone ? "#toggle-more" : "#toggle-hand");
+      if (phone) {
+        bob.click("#more-menu >> text=Raise hand");
+      }
+      waitUntil(
+          "zoe sees bob's hand",
+          Duration.ofSeconds(5),
+          () -> zoe.locator("[data-peer-id=bob][data-hand-raised=true]").count() == 1);
+      zoe.waitForTimeout(500);
+      assertFits(zoe, "#controls button, #tiles > div");
+      shots.take("4-three");
+
+      carol.click("#toggle-chat");
+      carol.fill("#chat-input", "Hello <b>everyone</b> 👋");
+      carol.press("#chat-input", "Enter");
+      zoe.click("#toggle-chat");
+      waitUntil(
+          "zoe reads carol",
+          Duration.ofSeconds(5),
+          () -> zoe.locator("[data-chat-message]").count() == 1);
+      assertFits(zoe, "#side-panel button, #chat-form input");
+      shots.take("5-chat");
+
+      zoe.click("#tab-people");
+      assertEquals(3, zoe.locator("[data-participant]").count());
+      assertTrue(
+          zoe.locator("[data-participant]").first().innerText().contains("bob"),
+          "the raised hand first");
+      shots.take("6-people");
+      zoe.click("#close-panel");
+      assertFalse(zoe.isVisible("#side-panel"));
+
+      if (phone) {
+        zoe.click("#toggle-more");
+        assertFits(zoe, "#more-menu button");
+        shots.take("7-more-menu");
+        zoe.click("#more-menu >> text=Speaker view");
+      } else {
+        zoe.click("#toggle-layout");
+      }
+      assertEquals("speaker", zoe.evaluate("document.getElementById('tiles').dataset.layout"));
+      zoe.waitForTimeout(400);
+      assertFits(zoe, "#controls button, #tiles > div:not([hidden])");
+      shots.take("8-speaker");
+
+      if (phone) {
+        zoe.click("#toggle-more");
+        zoe.click("#more-menu >> text=Settings");
+      } else {
+        zoe.click("#open-settings");
+      }
+      assertTrue(zoe.isVisible("#settings"));
+      assertFits(zoe, "#settings select, #settings button");
+      shots.take("9-settings");
+      zoe.click("#close-settings");
+
+      if (!phone) {
+        zoe.keyboard().press("?");
+        assertTrue(zoe.isVisible("#help"));
+        assertFits(zoe, "#help button");
+        shots.take("10-help");
+        zoe.keyboard().press("Escape");
+      }
+
+      zoe.click("#leave");
+      zoe.waitForSelector("html[data-state=left]");
+      assertFits(zoe, "#left button, #left a");
+      shots.take("11-left");
+      waitUntil(
+          "bob sees zoe leave",
+          Duration.ofSeconds(5),
+          () -> bob.locator("[data-peer-id]").count() == 1);
+    } finally {
+      for (BrowserContext c : contexts) {
+        c.close();
+      }
+    }
+  }
+
+  private static Page open(Chromium chromium, List<BrowserContext> contexts, int w, int h) {
+    BrowserContext c =
+        chromium.browser.newContext(
+            new Browser.NewContextOptions()
+                .setViewportSize(w, h)
+                .setHasTouch(w < 640)
+                .setIsMobile(w < 640)
+                .setPermissions(List.of("camera", "microphone", "clipboard-write")));
+    contexts.add(c);
+    return c.newPage();
+  }
+
+  /** Screenshots of one person's page, numbered by state. */
+  private record Shots(Page page, String prefix) {
+    void take(String state) throws java.io.IOException {
+      Files.createDirectories(Artifacts.DIR);
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(Artifacts.DIR.resolve(prefix + "-" + state + ".png")));
+    }
+  }
+
+  /**
+   * Every visible element that matches {@code selector} is inside the window, and what can be
+   * clicked is big enough: 44 x 44 px on a phone (a fingertip, WCAG 2.5.5), 24 x 24 with a mouse
+   * (WCAG 2.5.8).
+   */
+  private static void assertFits(Page page, String selector) {
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> bad =
+        (List<Map<String, Object>>)
+            page.evaluate(
+                "sel => { const W = innerWidth, H = innerHeight, out = [];"
+                    + " for (const e of document.querySelectorAll(sel)) {"
+                    + "  if (!(e.offsetWidth || e.offsetHeight)) continue;"
+                    + "  const r = e.getBoundingClientRect();"
+                    + "  const what = e.id || e.getAttribute('aria-label') || e.textContent.trim();"
+                    + "  if (r.left < -1 || r.top < -1 || r.right > W + 1 || r.bottom > H + 1)"
+                    + "   out.push({outside: what, l: r.left, t: r.top, r: r.right, b: r.bottom});"
+                    + "  if ((e.tagName === 'BUTTON' || e.tagName === 'A' || e.tagName === 'SELECT')"
+                    + "      && Math.min(r.width, r.height) < (innerWidth < 640 ? 44 : 24) - 0.5)"
+                    + "   out.push({small: what, w: r.width, h: r.height}); }"
+                    + " return out; }",
+                selector);
+    assertTrue(bad.isEmpty(), "outside the window or too small: " + bad);
+  }
+}
