@@ -29,6 +29,23 @@ final class Chromium implements AutoCloseable {
 
   /** Chromium with extra command-line switches. */
   static Chromium launch(List<String> extraArgs) {
+    return launch(extraArgs, true);
+  }
+
+  /**
+   * Chromium that shares the tab titled {@code title} when a page asks to share a screen: without
+   * the fake permission UI (with it, getDisplayMedia gives a plain green fake screen), so camera
+   * and microphone must be granted by the context. The camera plays {@code video}.
+   */
+  static Chromium sharingTab(String title, Path video) {
+    return launch(
+        List.of(
+            "--auto-select-tab-capture-source-by-title=" + title,
+            "--use-file-for-fake-video-capture=" + video.toAbsolutePath()),
+        false);
+  }
+
+  private static Chromium launch(List<String> extraArgs, boolean fakeUi) {
     String path = System.getProperty("chromium.path");
     if (System.getenv("CHROMIUM_PATH") != null) {
       path = System.getenv("CHROMIUM_PATH");
@@ -50,22 +67,24 @@ final class Chromium implements AutoCloseable {
                 new BrowserType.LaunchOptions()
                     .setExecutablePath(Path.of(path))
                     .setHeadless(true)
-                    .setArgs(args(extraArgs)));
+                    .setArgs(args(extraArgs, fakeUi)));
     return new Chromium(playwright, browser);
   }
 
-  private static List<String> args(List<String> extra) {
+  private static List<String> args(List<String> extra, boolean fakeUi) {
     List<String> args =
         new java.util.ArrayList<>(
             List.of(
                 "--no-sandbox",
                 "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
                 "--autoplay-policy=no-user-gesture-required",
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run"));
+    if (fakeUi) {
+      args.add("--use-fake-ui-for-media-stream");
+    }
     args.addAll(extra);
     return args;
   }

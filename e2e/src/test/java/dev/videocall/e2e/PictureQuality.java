@@ -84,6 +84,22 @@ final class PictureQuality {
    * fast as the browser hands pictures out.
    */
   static Report measure(Map<Participant, List<String>> watching, Duration duration) {
+    Map<Participant, Map<String, String>> canvases = new java.util.LinkedHashMap<>();
+    for (Map.Entry<Participant, List<String>> e : watching.entrySet()) {
+      Map<String, String> bySelector = new java.util.LinkedHashMap<>();
+      for (String peer : e.getValue()) {
+        bySelector.put(peer, "[data-peer-id=\"" + peer + "\"] canvas:not([hidden])");
+      }
+      canvases.put(e.getKey(), bySelector);
+    }
+    return measureCanvases(canvases, duration);
+  }
+
+  /**
+   * Like {@link #measure}, for any canvases: each viewer's canvases by a name for the report (a
+   * peer, "sam's screen") and their CSS selector.
+   */
+  static Report measureCanvases(Map<Participant, Map<String, String>> watching, Duration duration) {
     List<Sample> samples = new ArrayList<>();
     Map<String, Integer> lastFrame = new HashMap<>();
     Map<String, Long> lastAt = new HashMap<>();
@@ -91,7 +107,7 @@ final class PictureQuality {
     List<String> steps = new ArrayList<>();
     long end = System.nanoTime() + duration.toNanos();
     while (System.nanoTime() < end) {
-      for (Map.Entry<Participant, List<String>> e : watching.entrySet()) {
+      for (Map.Entry<Participant, Map<String, String>> e : watching.entrySet()) {
         Participant viewer = e.getKey();
         for (Sample s : sample(viewer, e.getValue())) {
           samples.add(s);
@@ -128,15 +144,13 @@ final class PictureQuality {
   }
 
   /**
-   * One picture of each of {@code peers}' canvases in {@code viewer}'s page, taken in one go (at a
-   * quarter of the resolution, see {@link #STEP}); peers with no picture yet are left out.
+   * One picture of each canvas (by name: its selector) in {@code viewer}'s page, taken in one go
+   * (at a quarter of the resolution, see {@link #STEP}); canvases with no picture yet are left out.
    */
   @SuppressWarnings("unchecked")
-  static List<Sample> sample(Participant viewer, List<String> peers) {
-    List<String> selectors = new ArrayList<>();
-    for (String peer : peers) {
-      selectors.add("[data-peer-id=\"" + peer + "\"] canvas:not([hidden])");
-    }
+  static List<Sample> sample(Participant viewer, Map<String, String> canvases) {
+    List<String> peers = new ArrayList<>(canvases.keySet());
+    List<String> selectors = new ArrayList<>(canvases.values());
     List<Object> results =
         (List<Object>)
             viewer.page.evaluate(TestVideo.CANVASES_SCALED_LUMA_JS, List.of(selectors, STEP));

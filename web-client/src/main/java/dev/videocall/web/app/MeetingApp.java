@@ -853,7 +853,15 @@ final class MeetingApp
 
   @Override
   public Tile screenTile(RemotePeer peer) {
-    Tile t = new Tile(doc, Tile.Kind.SCREEN, "screen-" + peer.person.sessionId, false, null);
+    Tile[] made = new Tile[1];
+    Tile t =
+        new Tile(
+            doc,
+            Tile.Kind.SCREEN,
+            "screen-" + peer.person.sessionId,
+            false,
+            () -> view.togglePin(made[0]));
+    made[0] = t;
     t.root.setAttribute("data-screen-share", "true");
     t.root.setAttribute("data-screen-of", peer.person.userId);
     t.name(peer.person.name + "'s screen");
