@@ -27,7 +27,13 @@ class MeetingPageTest {
       HttpResponse<String> page = get(server, "/meeting/alice/demo");
       assertEquals(200, page.statusCode());
       assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
-      assertTrue(page.body().contains(">Connect</button>"), "has the Connect button");
+      assertTrue(page.body().contains(">Join now</button>"), "has the Join button");
+      HttpResponse<String> byName = get(server, "/meeting/demo");
+      assertEquals(200, byName.statusCode(), "a meeting by name alone");
+      assertTrue(byName.body().contains(">Join now</button>"));
+      HttpResponse<String> home = get(server, "/");
+      assertEquals(200, home.statusCode());
+      assertTrue(home.body().contains("New meeting"), "the home page");
       assertEquals(400, get(server, "/meeting/al%20ice/demo").statusCode());
       assertEquals(400, get(server, "/meeting/alice/" + "m".repeat(65)).statusCode());
       HttpResponse<String> css = get(server, "/assets/app.css");

@@ -623,6 +623,10 @@ final class MeetingApp
       double now = Page.nowMs();
       for (RemotePeer p : peers.values()) {
         p.tile.stale(p.person.silent(now));
+        if (p.screenTileOutlived(now)) {
+          view.remove(p.screenTile);
+          p.screenEnded();
+        }
       }
     }
   }

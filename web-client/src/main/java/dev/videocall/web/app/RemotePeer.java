@@ -37,6 +37,9 @@ final class RemotePeer {
   private final AudioContext audioContext;
   private final AudioJitterBuffer jitter = new AudioJitterBuffer();
   final VideoStreamDecoder camera;
+  private static final double SCREEN_GONE_MS = 1500;
+  private double lastScreenFrameMs;
+  private double screenEndedAtMs = -1e9;
   VideoStreamDecoder screen;
   Tile screenTile;
   private AudioDecoder audio;
@@ -96,6 +99,11 @@ final class RemotePeer {
   }
 
   private void onScreen(MediaPacket m) {
+    double now = Page.nowMs();
+    if (screen == null && !person.sharing && now - screenEndedAtMs < 3000) {
+      return; // a frame that was in flight when the share ended: no new tile for it
+    }
+    lastScreenFrameMs = now;
     if (screen == null) {
       screenTile = host.screenTile(this);
       if (screenTile == null) {
@@ -130,8 +138,18 @@ final class RemotePeer {
     screen.onFrame(m);
   }
 
+  /**
+   * Whether the screen tile is a leftover: the heartbeats say the share ended and no frame came for
+   * a while. (A frame still in flight when the "not sharing" heartbeat arrives re-creates the tile;
+   * nothing would remove it again without this check.)
+   */
+  boolean screenTileOutlived(double nowMs) {
+    return screenTile != null && !person.sharing && nowMs - lastScreenFrameMs > SCREEN_GONE_MS;
+  }
+
   /** The screen share ended: its decoder goes (the tile is the view's). */
   void screenEnded() {
+    screenEndedAtMs = Page.nowMs();
     if (screen != null) {
       screen.close();
       screen = null;
