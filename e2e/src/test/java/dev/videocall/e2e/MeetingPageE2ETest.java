@@ -274,7 +274,9 @@ class MeetingPageE2ETest {
   @Test
   void layoutFitsDesktopAndPhoneWithOneThreeAndNinePeople() {
     scenario = "layout";
-    for (int[] size : new int[][] {{1280, 800}, {390, 844}}) {
+    // {width, height, most people}: 1, 3 and 9 at the two sizes people use most; the smallest
+    // phone and a 4K screen with 1 and 3
+    for (int[] size : new int[][] {{1280, 800, 9}, {390, 844, 9}, {360, 640, 3}, {3840, 2160, 3}}) {
       String tag = size[0] + "x" + size[1];
       String meeting = "fit-" + size[0];
       List<Person> here = new ArrayList<>();
@@ -282,7 +284,7 @@ class MeetingPageE2ETest {
       Person watcher = here.get(0);
       assertEverythingFits(watcher);
       shot(watcher, tag + "-1");
-      for (int i = 2; i <= 9; i++) {
+      for (int i = 2; i <= size[2]; i++) {
         here.add(joinFromHome("Guest " + i, meeting, size[0], size[1], true));
         if (i == 3 || i == 9) {
           int n = i;
