@@ -42,7 +42,37 @@ public record ServerConfig(
     int httpRedirectPort,
     boolean trustProxy,
     String dataDir,
-    java.util.List<String> publicHosts) {
+    java.util.List<String> publicHosts,
+    Access access) {
+
+  /**
+   * Who may join, and where meetings are kept.
+   *
+   * @param identity false with {@code --auth none}: anyone names themselves in the URL (local
+   *     development, benchmarks); true: guest identities, room tokens, hosts, waiting rooms
+   * @param jwtKey base64 key for tokens, or null for {@code jwtKeyFile}
+   * @param databaseUrl JDBC URL; null: embedded H2 in the data directory
+   */
+  public record Access(
+      boolean identity,
+      String jwtKey,
+      String jwtKeyFile,
+      String databaseUrl,
+      String databaseUser,
+      String databasePassword,
+      Duration identityTtl,
+      Duration roomTokenTtl,
+      int maxWaiting,
+      int apiRequestsPerSecond) {
+    @Override
+    public String toString() {
+      return "Access[identity="
+          + identity
+          + ", database="
+          + (databaseUrl == null ? "embedded" : "url")
+          + "]";
+    }
+  }
 
   /** True when the page port serves HTTPS (and WSS). */
   public boolean https() {
@@ -324,6 +354,80 @@ public record ServerConfig(
     String webRoot;
 
     @Option(
+        names = "--auth",
+        paramLabel = "MODE",
+        defaultValue = "guest",
+        description =
+            "guest: signed guest identities, room tokens, meetings with hosts and a waiting room;"
+                + " none: anyone joins /lobby/{user}/{meeting} under any name, for local"
+                + " development and benchmarks only (default: ${DEFAULT-VALUE})")
+    String auth;
+
+    @Option(
+        names = "--jwt-key",
+        paramLabel = "BASE64",
+        description =
+            "key that signs identity and room tokens (32+ random bytes, base64); instances that"
+                + " share meetings must share it (default: --jwt-key-file)")
+    String jwtKey;
+
+    @Option(
+        names = "--jwt-key-file",
+        paramLabel = "FILE",
+        description = "file holding the key, created on first start (default: DATA_DIR/jwt.key)")
+    String jwtKeyFile;
+
+    @Option(
+        names = "--database-url",
+        paramLabel = "JDBC",
+        description =
+            "where meetings and hosts are kept, e.g. jdbc:postgresql://db/videocall; instances"
+                + " that share meetings through NATS must share it (default: H2 in --data-dir)")
+    String databaseUrl;
+
+    @Option(names = "--database-user", paramLabel = "NAME", description = "database user")
+    String databaseUser;
+
+    @Option(
+        names = "--database-password",
+        paramLabel = "SECRET",
+        description = "database password (better: the DATABASE_PASSWORD variable)")
+    String databasePassword;
+
+    @Option(
+        names = "--identity-ttl-hours",
+        paramLabel = "N",
+        defaultValue = "720",
+        description = "how long a guest identity stays valid (default: ${DEFAULT-VALUE})")
+    long identityTtlHours;
+
+    @Option(
+        names = "--room-token-ttl-s",
+        paramLabel = "N",
+        defaultValue = "60",
+        description =
+            "how long a room token admits (it is checked when a connection opens; default:"
+                + " ${DEFAULT-VALUE})")
+    long roomTokenTtlSeconds;
+
+    @Option(
+        names = "--max-waiting",
+        paramLabel = "N",
+        defaultValue = "200",
+        description =
+            "guests waiting to be let into one meeting at most (default: ${DEFAULT-VALUE})")
+    int maxWaiting;
+
+    @Option(
+        names = "--api-requests-per-second",
+        paramLabel = "N",
+        defaultValue = "20",
+        description =
+            "API requests one address may make per second, bursts of twice that (default:"
+                + " ${DEFAULT-VALUE})")
+    int apiRequestsPerSecond;
+
+    @Option(
         names = {"-h", "--help"},
         usageHelp = true,
         description = "print this and exit")
@@ -354,6 +458,30 @@ public record ServerConfig(
       }
       if (tlsCert != null && httpsSelfSigned) {
         throw new InvalidConfig("--https-self-signed and --tls-cert exclude each other");
+      }
+      boolean identity;
+      if ("guest".equals(auth)) {
+        identity = true;
+      } else if ("none".equals(auth)) {
+        identity = false;
+      } else {
+        throw new InvalidConfig("--auth must be guest or none, got " + auth);
+      }
+      range("--identity-ttl-hours", identityTtlHours, 1, 24L * 365);
+      range("--room-token-ttl-s", roomTokenTtlSeconds, 5, 24 * 3600);
+      range("--max-waiting", maxWaiting, 1, 100_000);
+      range("--api-requests-per-second", apiRequestsPerSecond, 1, 100_000);
+      if (identity && blankToNull(natsUrl) != null) {
+        if (blankToNull(databaseUrl) == null) {
+          throw new InvalidConfig(
+              "--nats-url with --auth guest needs --database-url (a PostgreSQL all instances"
+                  + " share): meetings and hosts must be the same on every instance");
+        }
+        if (blankToNull(jwtKey) == null && blankToNull(jwtKeyFile) == null) {
+          throw new InvalidConfig(
+              "--nats-url with --auth guest needs --jwt-key or --jwt-key-file, the same on every"
+                  + " instance: a token one instance signs must admit on the others");
+        }
       }
       if (httpRedirectPort != -1) {
         range("--http-redirect-port", httpRedirectPort, 0, 65535);
@@ -390,7 +518,20 @@ public record ServerConfig(
           httpRedirectPort,
           trustProxy,
           dataDir,
-          java.util.List.copyOf(publicHosts));
+          java.util.List.copyOf(publicHosts),
+          new Access(
+              identity,
+              blankToNull(jwtKey),
+              blankToNull(jwtKeyFile) == null
+                  ? java.nio.file.Path.of(dataDir, "jwt.key").toString()
+                  : jwtKeyFile,
+              blankToNull(databaseUrl),
+              blankToNull(databaseUser),
+              blankToNull(databasePassword),
+              Duration.ofHours(identityTtlHours),
+              Duration.ofSeconds(roomTokenTtlSeconds),
+              maxWaiting,
+              apiRequestsPerSecond));
     }
 
     private static String blankToNull(String s) {

@@ -38,6 +38,8 @@ public final class VideocallServer implements AutoCloseable {
   private Relay relay;
   private Javalin http;
   private WebTransportServer webTransport;
+  private dev.videocall.server.meetings.Database database;
+  private dev.videocall.server.meetings.Meetings meetings;
 
   private VideocallServer(ServerConfig config) {
     this.config = config;
@@ -72,6 +74,28 @@ public final class VideocallServer implements AutoCloseable {
     // browsers pin WebTransport certificates by hash only when they are valid for under 14 days
     ServerCertificate certificate = config.tlsCert() == null ? null : https.current();
     SSLContext natsTls = config.natsTls() ? natsTlsContext(config.natsTlsCa()) : null;
+    ServerConfig.Access access = config.access();
+    dev.videocall.server.identity.Tokens tokens = null;
+    if (access.identity()) {
+      byte[] key =
+          dev.videocall.server.identity.Tokens.loadKey(
+              access.jwtKey(), Path.of(access.jwtKeyFile()));
+      tokens =
+          new dev.videocall.server.identity.Tokens(
+              key, access.identityTtl(), access.roomTokenTtl(), java.time.Clock.systemUTC());
+      database =
+          dev.videocall.server.meetings.Database.open(
+              access.databaseUrl() == null
+                  ? dev.videocall.server.meetings.Database.embeddedUrl(Path.of(config.dataDir()))
+                  : access.databaseUrl(),
+              access.databaseUser(),
+              access.databasePassword(),
+              10);
+    } else {
+      log.warn(
+          "--auth none: anyone can join any meeting under any id and evict its participants;"
+              + " for local development and benchmarks only");
+    }
     byte[] idBytes = new byte[4];
     new SecureRandom().nextBytes(idBytes);
     String serverId = HexFormat.of().formatHex(idBytes);
@@ -97,11 +121,26 @@ public final class VideocallServer implements AutoCloseable {
                 config.maxChatChars()),
             bus,
             counters);
+    dev.videocall.server.identity.Admission admission;
+    if (tokens != null) {
+      meetings =
+          new dev.videocall.server.meetings.Meetings(
+              new dev.videocall.server.meetings.MeetingStore(database.dataSource()),
+              tokens,
+              relay,
+              counters,
+              java.time.Clock.systemUTC(),
+              access.maxWaiting());
+      admission = meetings.admission();
+    } else {
+      admission = dev.videocall.server.identity.Admission.open(counters);
+    }
     webTransport =
         WebTransportServer.start(
             config.bind(),
             config.webTransportPort(),
             relay,
+            admission,
             certificate,
             new WebTransportServer.Limits(
                 config.maxSessionsPerConnection(),
@@ -109,7 +148,10 @@ public final class VideocallServer implements AutoCloseable {
                 config.maxBufferedBytesPerConnection(),
                 config.maxBufferedBytes(),
                 config.maxSessionsPerIp()));
-    WebSocketEndpoint webSocket = new WebSocketEndpoint(relay);
+    WebSocketEndpoint webSocket = new WebSocketEndpoint(relay, admission);
+    dev.videocall.server.meetings.MeetingApi api =
+        new dev.videocall.server.meetings.MeetingApi(
+            meetings, relay, counters, access.apiRequestsPerSecond());
     HttpRoutes routes =
         new HttpRoutes(relay, bus, config.webRoot(), webTransport, config.bind(), https);
     Connectors connectors = new Connectors(config, https);
@@ -119,12 +161,14 @@ public final class VideocallServer implements AutoCloseable {
               c.showJavalinBanner = false;
               c.startupWatcherEnabled = false;
               c.jetty.defaultHost = config.bind();
+              c.http.maxRequestSize = 64 * 1024L; // the API's bodies are small; pages are GETs
               connectors.configure(c);
               webSocket.configure(c);
               routes.configureStaticFiles(c);
             });
     connectors.register(http);
     routes.register(http);
+    api.register(http);
     webSocket.register(http);
     if (https != null && config.tlsCert() != null) {
       https.onChange(webTransport::use);
@@ -228,9 +272,11 @@ public final class VideocallServer implements AutoCloseable {
     closeQuietly(https);
     closeQuietly(reaper);
     closeQuietly(relay);
+    closeQuietly(meetings);
     closeQuietly(http == null ? null : http::stop);
     closeQuietly(webTransport);
     closeQuietly(bus);
+    closeQuietly(database);
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -55,6 +55,7 @@ class MeetingPageTest {
             "--bind", "127.0.0.1",
             "--http-port", "0",
             "--webtransport-port", "0",
+            "--auth", "none",
             "--web-root", root.toString());
     try (VideocallServer server = VideocallServer.start(config)) {
       assertEquals("first", get(server, "/meeting/a/b").body());

@@ -522,8 +522,8 @@ class NatsIntegrationTest {
             + "\" }\n"
             + "authorization { users = [\n"
             + "  {user: videocall, password: s3cret, permissions: {"
-            + " publish: [\"room.>\", \"videocall.presence\"],"
-            + " subscribe: [\"room.>\", \"videocall.presence\", \"_INBOX.>\"] }}\n"
+            + " publish: [\"room.>\", \"videocall.presence\", \"videocall.notices\"],"
+            + " subscribe: [\"room.>\", \"videocall.presence\", \"videocall.notices\", \"_INBOX.>\"] }}\n"
             + "  {user: guest, password: guest, permissions: {"
             + " publish: {deny: [\">\"]}, subscribe: [\"_INBOX.>\"] }}\n"
             + "] }";

@@ -40,7 +40,12 @@ class ServerJarIT {
                 "--bind",
                 "127.0.0.1",
                 "--webtransport-port",
-                "0")
+                "0",
+                // this test is about the packaged relay; identity is IdentityIntegrationTest's
+                "--auth",
+                "none",
+                "--data-dir",
+                "target/server-jar-it-data")
             .redirectErrorStream(true)
             .redirectOutput(log)
             .start();

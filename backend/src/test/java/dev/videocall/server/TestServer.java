@@ -44,7 +44,11 @@ final class TestServer {
     List<String> args =
         new ArrayList<>(
             List.of("--bind", "127.0.0.1", "--http-port", "0", "--webtransport-port", "0"));
-    args.addAll(List.of(flags));
+    List<String> asked = List.of(flags);
+    if (!asked.contains("--auth")) {
+      args.addAll(List.of("--auth", "none")); // identity tests ask for --auth guest
+    }
+    args.addAll(asked);
     return VideocallServer.start(ServerConfig.of(args.toArray(String[]::new)));
   }
 

@@ -10,12 +10,36 @@ public final class Endpoints {
   private Endpoints() {}
 
   /**
+   * The path and query of a media session: {@code /lobby?token=...} with a room token (servers with
+   * identity), else {@code /lobby/USER/MEETING} with the display name as {@code name}.
+   */
+  public static String lobbyPath(String user, String meeting, String displayName, String token) {
+    if (token != null) {
+      return "/lobby?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    }
+    Ids.require("user id", user);
+    Ids.require("meeting id", meeting);
+    return "/lobby/"
+        + user
+        + "/"
+        + meeting
+        + (displayName == null || displayName.isBlank()
+            ? ""
+            : "?name=" + URLEncoder.encode(displayName, StandardCharsets.UTF_8));
+  }
+
+  /**
    * {@code http://host:8080} becomes {@code ws://host:8080/lobby/USER/MEETING}; {@code https}
    * becomes {@code wss}. A display name travels as the {@code name} query parameter.
    */
   public static URI webSocket(URI server, String user, String meeting, String displayName) {
-    Ids.require("user id", user);
-    Ids.require("meeting id", meeting);
+    return webSocket(server, lobbyPath(user, meeting, displayName, null));
+  }
+
+  /**
+   * The WebSocket URL of {@code path} (from {@link #lobbyPath}) on the server at {@code server}.
+   */
+  public static URI webSocket(URI server, String path) {
     String scheme = server.getScheme();
     String wsScheme;
     if ("http".equalsIgnoreCase(scheme) || "ws".equalsIgnoreCase(scheme)) {
@@ -30,21 +54,7 @@ public final class Endpoints {
       throw new IllegalArgumentException("server URL has no host: " + server);
     }
     String base = server.getPath() == null ? "" : server.getPath().replaceAll("/+$", "");
-    String query =
-        displayName == null || displayName.isBlank()
-            ? ""
-            : "?name=" + URLEncoder.encode(displayName, StandardCharsets.UTF_8);
     String port = server.getPort() < 0 ? "" : ":" + server.getPort();
-    return URI.create(
-        wsScheme
-            + "://"
-            + server.getHost()
-            + port
-            + base
-            + "/lobby/"
-            + user
-            + "/"
-            + meeting
-            + query);
+    return URI.create(wsScheme + "://" + server.getHost() + port + base + path);
   }
 }

@@ -70,12 +70,13 @@ public final class VideocallClient implements AutoCloseable {
     return new Builder(server);
   }
 
+  /** Who this session is: as asked, or (with a token) as the server assigned. */
   public String userId() {
-    return userId;
+    return assigned != null ? assigned.getUserId() : userId;
   }
 
   public String meetingId() {
-    return meetingId;
+    return assigned != null ? assigned.getMeetingId() : meetingId;
   }
 
   /** The session id the server assigned. */
@@ -141,6 +142,7 @@ public final class VideocallClient implements AutoCloseable {
     private String user;
     private String meeting;
     private String displayName;
+    private String token;
     private Duration heartbeatInterval = Duration.ofSeconds(1);
     private boolean webTransport;
     private PacketListener packetListener = p -> {};
@@ -164,6 +166,15 @@ public final class VideocallClient implements AutoCloseable {
 
     public Builder displayName(String displayName) {
       this.displayName = displayName;
+      return this;
+    }
+
+    /**
+     * A room token (from {@link GuestAccess#join}): the server's identity says who and where, so
+     * {@link #user} and {@link #meeting} are not needed.
+     */
+    public Builder token(String roomToken) {
+      this.token = roomToken;
       return this;
     }
 
@@ -209,7 +220,8 @@ public final class VideocallClient implements AutoCloseable {
      * ConnectFailed} or {@link SessionRefused} otherwise.
      */
     public CompletableFuture<VideocallClient> connect() {
-      URI endpoint = Endpoints.webSocket(server, user, meeting, displayName);
+      String path = Endpoints.lobbyPath(user, meeting, displayName, token);
+      URI endpoint = Endpoints.webSocket(server, path);
       VideocallClient client = new VideocallClient(user, meeting);
       CompletableFuture<VideocallClient> ready = new CompletableFuture<>();
       ClientTransport.Events events =
@@ -246,7 +258,7 @@ public final class VideocallClient implements AutoCloseable {
       // packets may arrive before open() completes: heartbeats start once both are known
       CompletableFuture<ClientTransport> opened =
           webTransport
-              ? WebTransportTransport.open(server, user, meeting, displayName, trusted, events)
+              ? WebTransportTransport.open(server, path, trusted, events)
               : WebSocketTransport.open(endpoint, trusted, events);
       return opened
           .thenCompose(

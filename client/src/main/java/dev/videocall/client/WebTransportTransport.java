@@ -2,7 +2,6 @@ package dev.videocall.client;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.videocall.proto.PacketWrapper;
-import dev.videocall.types.Ids;
 import dev.videocall.types.webtransport.Capsule;
 import dev.videocall.types.webtransport.PacketRoute;
 import dev.videocall.types.webtransport.WebTransportProtocol;
@@ -36,12 +35,10 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -111,10 +108,14 @@ public final class WebTransportTransport implements ClientTransport {
       String displayName,
       List<X509Certificate> trusted,
       Events events) {
-    Ids.require("user id", user);
-    Ids.require("meeting id", meeting);
+    return open(server, Endpoints.lobbyPath(user, meeting, displayName, null), trusted, events);
+  }
+
+  /** A session at {@code path} ({@link Endpoints#lobbyPath}: with a room token, or open). */
+  public static CompletableFuture<ClientTransport> open(
+      URI server, String path, List<X509Certificate> trusted, Events events) {
     return discover(server, trusted)
-        .thenCompose(endpoint -> connect(endpoint, user, meeting, displayName, trusted, events));
+        .thenCompose(endpoint -> connect(endpoint, path, trusted, events));
   }
 
   /** One HTTP client for every lookup: each HttpClient owns a selector thread of its own. */
@@ -162,12 +163,7 @@ public final class WebTransportTransport implements ClientTransport {
   }
 
   private static CompletableFuture<ClientTransport> connect(
-      Endpoint endpoint,
-      String user,
-      String meeting,
-      String displayName,
-      List<X509Certificate> trusted,
-      Events events) {
+      Endpoint endpoint, String path, List<X509Certificate> trusted, Events events) {
     CompletableFuture<ClientTransport> result = new CompletableFuture<>();
     QuicSslContextBuilder sslBuilder = QuicSslContextBuilder.forClient();
     if (endpoint.sha256() != null) {
@@ -241,15 +237,6 @@ public final class WebTransportTransport implements ClientTransport {
                         }
                         QuicStreamChannel stream = (QuicStreamChannel) s.getNow();
                         DefaultHttp3HeadersFrame request = new DefaultHttp3HeadersFrame();
-                        String path =
-                            "/lobby/"
-                                + user
-                                + "/"
-                                + meeting
-                                + (displayName == null || displayName.isBlank()
-                                    ? ""
-                                    : "?name="
-                                        + URLEncoder.encode(displayName, StandardCharsets.UTF_8));
                         request
                             .headers()
                             .method("CONNECT")
@@ -386,19 +373,22 @@ public final class WebTransportTransport implements ClientTransport {
         CompletableFuture<ClientTransport> result, Channel udp, QuicChannel quic) {
       Capsule.Reader capsules = new Capsule.Reader(4096);
       return new Http3RequestStreamInboundHandler() {
+        /** A refusal's status while its JSON reason is read (the server then ends the stream). */
+        private String refusedStatus;
+
+        private final StringBuilder reason = new StringBuilder();
+
         @Override
         protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
           CharSequence status = frame.headers().status();
-          if (transport != null) {
+          if (transport != null || refusedStatus != null) {
             return;
           }
           if (status == null || !"200".contentEquals(status)) {
-            result.completeExceptionally(
-                new ConnectFailed(
-                    "server refused the WebTransport session: HTTP " + status,
-                    status == null ? 0 : Integer.parseInt(status.toString()),
-                    null));
-            quic.close();
+            refusedStatus = String.valueOf(status);
+            if (!frame.headers().contains("content-type")) {
+              refuse(quic, result);
+            }
             return;
           }
           transport =
@@ -406,8 +396,40 @@ public final class WebTransportTransport implements ClientTransport {
           result.complete(transport);
         }
 
+        private void refuse(QuicChannel quic, CompletableFuture<ClientTransport> result) {
+          int code;
+          try {
+            code = Integer.parseInt(refusedStatus);
+          } catch (NumberFormatException e) {
+            code = 0;
+          }
+          result.completeExceptionally(
+              new ConnectFailed(
+                  "server refused the WebTransport session: HTTP "
+                      + refusedStatus
+                      + (reason.length() == 0 ? "" : " " + reason),
+                  code,
+                  null));
+          quic.close();
+        }
+
         @Override
         protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+          if (refusedStatus != null) {
+            // the refusal's JSON reason, kept short: it goes into a message for a person
+            int room = 1024 - reason.length();
+            if (room > 0) {
+              reason.append(
+                  frame
+                      .content()
+                      .toString(
+                          frame.content().readerIndex(),
+                          Math.min(room, frame.content().readableBytes()),
+                          java.nio.charset.StandardCharsets.UTF_8));
+            }
+            frame.release();
+            return;
+          }
           for (Capsule c : Capsules.read(capsules, frame)) {
             if (c.type() == WebTransportProtocol.CAPSULE_CLOSE_SESSION && transport != null) {
               transport.end(c.closeErrorCode(), c.closeReason());
@@ -417,6 +439,10 @@ public final class WebTransportTransport implements ClientTransport {
 
         @Override
         protected void channelInputClosed(ChannelHandlerContext ctx) {
+          if (refusedStatus != null && !result.isDone()) {
+            refuse(quic, result);
+            return;
+          }
           if (transport != null) {
             transport.end(1000, "session ended");
           }

@@ -108,7 +108,18 @@ public final class ServerProcess implements AutoCloseable {
             String.valueOf(port),
             "--webtransport-port",
             "0"));
-    cmd.addAll(List.of(extraArgs));
+    List<String> asked = List.of(extraArgs);
+    if (!asked.contains("--auth")) {
+      // tests of media, transports and the page name their users in the URL; tests of
+      // identity, hosts and waiting rooms ask for --auth guest
+      cmd.addAll(List.of("--auth", "none"));
+    }
+    if (!asked.contains("--data-dir")) {
+      // a directory of its own: two servers of one test must not share an H2 file
+      cmd.addAll(
+          List.of("--data-dir", new File("target/" + name + "-data-" + port).getAbsolutePath()));
+    }
+    cmd.addAll(asked);
     File log = new File("target/" + name + "-server.log");
     log.getParentFile().mkdirs();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();

@@ -20,15 +20,22 @@ public final class CloseCodes {
   /** The receiver could not keep up even with video dropped; its outbound queue overflowed. */
   public static final int TOO_SLOW = 4002;
 
+  /** A host removed this participant; its token no longer admits it. */
+  public static final int REMOVED = 4003;
+
+  /** The meeting was ended for everyone by a host. */
+  public static final int MEETING_ENDED = 4004;
+
   /** A limit of the server was reached (sessions in all, or from one address): try later. */
   public static final int TRY_AGAIN_LATER = 1013;
 
   /**
    * Close codes after which a client must not reconnect by itself: the same participant joined from
-   * elsewhere (reconnecting would evict that one, and so on forever).
+   * elsewhere (reconnecting would evict that one, and so on forever), a host removed it, or the
+   * meeting ended.
    */
   public static boolean forbidsReconnect(int code) {
-    return code == REPLACED;
+    return code == REPLACED || code == REMOVED || code == MEETING_ENDED;
   }
 
   /** The server is shutting down. */

@@ -23,6 +23,15 @@ public interface Bus extends AutoCloseable {
   /** Receives the presence messages of every other instance. */
   default void onPresence(Consumer<byte[]> listener) {}
 
+  /**
+   * Sends a server notice (a moderation step: deliver a meeting event to some sessions, close them)
+   * to every other instance; see {@code Relay#notice}.
+   */
+  default void publishNotice(byte[] notice) {}
+
+  /** Receives the notices of every other instance. */
+  default void onNotice(Consumer<byte[]> listener) {}
+
   /** The largest packet the bus can carry to other instances. */
   default int maxPacketBytes() {
     return Integer.MAX_VALUE;

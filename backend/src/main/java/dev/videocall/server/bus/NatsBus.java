@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class NatsBus implements Bus {
   private static final Logger log = LoggerFactory.getLogger(NatsBus.class);
   private static final String PRESENCE_SUBJECT = "videocall.presence";
+  private static final String NOTICE_SUBJECT = "videocall.notices";
 
   /** NATS's max_payload covers headers too; we send none, but keep room for the protocol line. */
   private static final int HEADER_ALLOWANCE = 1024;
@@ -59,6 +60,7 @@ public final class NatsBus implements Bus {
   private final Map<String, Integer> localSubscribers = new HashMap<>();
   private final Map<String, io.nats.client.Subscription> natsSubscriptions = new HashMap<>();
   private Consumer<byte[]> presenceListener;
+  private Consumer<byte[]> noticeListener;
   private boolean closed;
 
   /** Starts connecting to NATS in the background; returns at once. */
@@ -106,6 +108,10 @@ public final class NatsBus implements Bus {
         if (presenceListener != null) {
           Consumer<byte[]> l = presenceListener;
           dispatcher.subscribe(PRESENCE_SUBJECT, msg -> l.accept(msg.getData()));
+        }
+        if (noticeListener != null) {
+          Consumer<byte[]> l = noticeListener;
+          dispatcher.subscribe(NOTICE_SUBJECT, msg -> l.accept(msg.getData()));
         }
         for (String meetingId : localSubscribers.keySet()) {
           subscribeNats(meetingId);
@@ -182,6 +188,28 @@ public final class NatsBus implements Bus {
     presenceListener = listener;
     if (dispatcher != null) {
       dispatcher.subscribe(PRESENCE_SUBJECT, msg -> listener.accept(msg.getData()));
+    }
+  }
+
+  @Override
+  public void publishNotice(byte[] notice) {
+    Connection c = connection();
+    if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+      counters.inc(Name.BUS_NOT_SENT_WHILE_DOWN);
+      return;
+    }
+    if (notice.length > maxPacketBytes()) {
+      counters.inc(Name.BUS_NOT_SENT_TOO_BIG);
+      return;
+    }
+    c.publish(NOTICE_SUBJECT, notice);
+  }
+
+  @Override
+  public synchronized void onNotice(Consumer<byte[]> listener) {
+    noticeListener = listener;
+    if (dispatcher != null) {
+      dispatcher.subscribe(NOTICE_SUBJECT, msg -> listener.accept(msg.getData()));
     }
   }
 

@@ -91,7 +91,41 @@ public final class Counters {
         "WebTransport sessions refused: more than --max-sessions-per-connection on a connection"),
     HTTP_SLOW_REQUESTS_CLOSED(
         "videocall_http_slow_requests_closed_total",
-        "HTTP connections closed for not completing request headers within --header-timeout-ms");
+        "HTTP connections closed for not completing request headers within --header-timeout-ms"),
+    CLOSED_REMOVED("videocall_closed_removed_total", "Sessions closed because a host removed them"),
+    CLOSED_MEETING_ENDED(
+        "videocall_closed_meeting_ended_total", "Sessions closed because a host ended the meeting"),
+    NOTICES_REJECTED(
+        "videocall_notices_rejected_total",
+        "Server notices from other instances that did not parse or were not allowed"),
+    REFUSED_TOKEN_MISSING(
+        "videocall_refused_token_missing_total", "Media connections refused: no room token"),
+    REFUSED_TOKEN_EXPIRED(
+        "videocall_refused_token_expired_total", "Media connections refused: an expired token"),
+    REFUSED_TOKEN_INVALID(
+        "videocall_refused_token_invalid_total",
+        "Media connections refused: a forged token, or one for another meeting or purpose"),
+    REFUSED_NOT_ADMITTED(
+        "videocall_refused_not_admitted_total",
+        "Media connections refused: waiting, rejected, removed, or the meeting ended"),
+    API_UNAUTHENTICATED(
+        "videocall_api_unauthenticated_total",
+        "API requests refused: no identity token, or an invalid or expired one"),
+    API_NOT_HOST(
+        "videocall_api_not_host_total",
+        "Moderation requests refused: the caller is not a host of the meeting"),
+    API_RATE_LIMITED(
+        "videocall_api_rate_limited_total",
+        "API requests refused: over --api-requests-per-second from one address"),
+    API_BAD_REQUEST(
+        "videocall_api_bad_request_total", "API requests refused: malformed body or ids"),
+    JOIN_REFUSED(
+        "videocall_join_refused_total",
+        "Join requests refused: locked, ended, rejected, removed, or the waiting room is full"),
+    JOIN_WAITING("videocall_join_waiting_total", "Join requests placed in a waiting room"),
+    JOIN_ADMITTED("videocall_join_admitted_total", "Room tokens issued"),
+    HOSTS_PROMOTED(
+        "videocall_hosts_promoted_total", "Participants made host because the last host left");
 
     final String metric;
     final String help;

@@ -5,8 +5,6 @@ import dev.videocall.proto.MeetingPacket;
 import dev.videocall.proto.MeetingPacket.MeetingEventType;
 import dev.videocall.proto.PacketWrapper;
 import dev.videocall.proto.PacketWrapper.PacketType;
-import dev.videocall.proto.Participant;
-import dev.videocall.proto.SessionAssignedPacket;
 import dev.videocall.server.bus.Bus;
 import dev.videocall.server.core.Counters.Name;
 import dev.videocall.server.core.Packet.Priority;
@@ -147,6 +145,7 @@ public final class Relay implements AutoCloseable {
               }
             },
             counters);
+    bus.onNotice(this::noticeFromBus);
     long presenceMs = Presence.INTERVAL.toMillis();
     timer.scheduleAtFixedRate(
         this::tickPresence, presenceMs / 4, presenceMs, TimeUnit.MILLISECONDS);
@@ -225,8 +224,24 @@ public final class Relay implements AutoCloseable {
       // written only once the session is in the room: a client that has its SESSION_ASSIGNED
       // must get everything sent to the meeting from then on
       session.outbox().hold();
-      session.outbox().offer(serverPacket(session, PacketType.SESSION_ASSIGNED, assigned(session)));
-      session.outbox().offer(serverPacket(session, PacketType.MEETING, started(room, replaced)));
+      session
+          .outbox()
+          .offer(
+              MeetingEvents.serverPacket(
+                  member(session),
+                  PacketType.SESSION_ASSIGNED,
+                  MeetingEvents.assigned(
+                      session,
+                      (int) config.heartbeatTimeout().toMillis(),
+                      maxPacketBytes(),
+                      config.serverId())));
+      session
+          .outbox()
+          .offer(
+              MeetingEvents.serverPacket(
+                  member(session),
+                  PacketType.MEETING,
+                  MeetingEvents.started(room, present(room, replaced))));
       if (session.hasLeft()) {
         // its first packets overflowed its queue and it was closed: it must not enter the room,
         // where nothing would ever take it out again (it has left already)
@@ -340,6 +355,37 @@ public final class Relay implements AutoCloseable {
     Member member = member(s);
     presence.localLeft(member, reason);
     deliverLocally(member, MeetingEventType.PARTICIPANT_LEFT, reason);
+    for (java.util.function.Consumer<Member> l : leaveListeners) {
+      try {
+        l.accept(member);
+      } catch (RuntimeException e) {
+        log.warn("leave listener failed", e);
+      }
+    }
+  }
+
+  private final java.util.List<java.util.function.Consumer<Member>> leaveListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Called after a session of this instance left its meeting (not for other instances'). */
+  public void onLocalLeave(java.util.function.Consumer<Member> listener) {
+    leaveListeners.add(listener);
+  }
+
+  /** Everyone in a meeting now, on every instance. */
+  public java.util.List<Member> members(String meetingId) {
+    Room room;
+    synchronized (this) {
+      room = rooms.get(meetingId);
+    }
+    java.util.List<Member> out = new java.util.ArrayList<>();
+    if (room != null) {
+      for (Session s : room.sessions()) {
+        out.add(member(s));
+      }
+    }
+    out.addAll(presence.remoteMembers(meetingId));
+    return out;
   }
 
   /** Caller holds the lock. */
@@ -394,7 +440,11 @@ public final class Relay implements AutoCloseable {
     }
     if (room != null) {
       room.deliver(
-          serverPacket(about, PacketType.MEETING, event(type, about, reason).toByteString()));
+          MeetingEvents.serverPacket(
+              about,
+              PacketType.MEETING,
+              MeetingEvents.membership(type, about, reason, participantCount(about.meetingId()))
+                  .toByteString()));
     }
   }
 
@@ -537,79 +587,113 @@ public final class Relay implements AutoCloseable {
     return (r == null ? 0 : r.sessions().length) + presence.remoteCount(meetingId);
   }
 
-  private com.google.protobuf.ByteString assigned(Session s) {
-    return SessionAssignedPacket.newBuilder()
-        .setSessionId(s.id())
-        .setUserId(s.userId())
-        .setMeetingId(s.meetingId())
-        .setHeartbeatTimeoutMs((int) config.heartbeatTimeout().toMillis())
-        .setMaxPacketBytes(maxPacketBytes())
-        .setServerId(config.serverId())
-        .build()
-        .toByteString();
-  }
-
-  /** To a newcomer: who is already there (except a session it replaces, which is leaving). */
-  private com.google.protobuf.ByteString started(Room room, Session replaced) {
-    MeetingPacket.Builder b =
-        MeetingPacket.newBuilder()
-            .setEventType(MeetingEventType.MEETING_STARTED)
-            .setRoomId(room.meetingId())
-            .setStartTimeMs(room.startedAtMillis())
-            .setCreatorId(room.creatorId());
+  /** Everyone present in the meeting except {@code replaced}: here, then on other instances. */
+  private java.util.List<Member> present(Room room, Session replaced) {
+    java.util.List<Member> out = new java.util.ArrayList<>();
     for (Session s : room.sessions()) {
       if (s != replaced) {
-        b.addParticipants(participant(member(s)));
+        out.add(member(s));
       }
     }
-    for (Member m : presence.remoteMembers(room.meetingId())) {
-      b.addParticipants(participant(m));
+    out.addAll(presence.remoteMembers(room.meetingId()));
+    return out;
+  }
+
+  // ---- notices: hosts' decisions carried out on every instance ----
+
+  /** What a notice did, for whoever waits on such decisions (e.g. a guest's status request). */
+  public record NoticeEvent(String meetingId, String targetUserId, MeetingEventType type) {}
+
+  private final java.util.List<java.util.function.Consumer<NoticeEvent>> noticeListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Called for every notice, this instance's and the others'. */
+  public void onNotice(java.util.function.Consumer<NoticeEvent> listener) {
+    noticeListeners.add(listener);
+  }
+
+  /**
+   * Carries out a host's decision on every instance: {@code event} goes to the sessions of {@code
+   * targetUserId} in the meeting (everyone when it is empty), and with a {@code closeCode} those
+   * sessions are then closed. The caller checked that the decision was a host's.
+   */
+  public void notice(
+      String meetingId, String targetUserId, MeetingPacket event, int closeCode, String reason) {
+    dev.videocall.proto.ServerNotice n =
+        dev.videocall.proto.ServerNotice.newBuilder()
+            .setMeetingId(meetingId)
+            .setTargetUserId(targetUserId)
+            .setMeetingPacket(
+                event == null ? com.google.protobuf.ByteString.EMPTY : event.toByteString())
+            .setCloseCode(closeCode)
+            .setCloseReason(reason)
+            .setOriginServerId(config.serverId())
+            .build();
+    apply(n, event);
+    bus.publishNotice(n.toByteArray());
+  }
+
+  private void noticeFromBus(byte[] bytes) {
+    try {
+      dev.videocall.proto.ServerNotice n = dev.videocall.proto.ServerNotice.parseFrom(bytes);
+      MeetingPacket event =
+          n.getMeetingPacket().isEmpty() ? null : MeetingPacket.parseFrom(n.getMeetingPacket());
+      boolean valid =
+          Ids.isValid(n.getMeetingId())
+              && (n.getTargetUserId().isEmpty() || Ids.isValid(n.getTargetUserId()))
+              && (event == null || MeetingEvents.NOTICE_EVENTS.contains(event.getEventType()))
+              && (n.getCloseCode() == 0
+                  || n.getCloseCode() == CloseCodes.REMOVED
+                  || n.getCloseCode() == CloseCodes.MEETING_ENDED)
+              && n.getCloseReason().length() <= 200;
+      if (!valid) {
+        counters.inc(Name.NOTICES_REJECTED);
+        return;
+      }
+      apply(n, event);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      counters.inc(Name.NOTICES_REJECTED);
     }
-    return b.setParticipantCount(b.getParticipantsCount() + 1L).build().toByteString();
   }
 
-  private static Participant.Builder participant(Member m) {
-    return Participant.newBuilder()
-        .setUserId(m.userId())
-        .setSessionId(m.sessionId())
-        .setDisplayName(m.displayName());
-  }
-
-  private MeetingPacket event(MeetingEventType type, Member about, String message) {
-    return MeetingPacket.newBuilder()
-        .setEventType(type)
-        .setRoomId(about.meetingId())
-        .setTargetUserId(about.userId())
-        .setTargetSessionId(about.sessionId())
-        .setDisplayName(about.displayName())
-        .setMessage(message)
-        .setParticipantCount(participantCount(about.meetingId()))
-        .build();
-  }
-
-  private static Packet serverPacket(
-      Session about, PacketType type, com.google.protobuf.ByteString data) {
-    return serverPacket(member(about), type, data);
-  }
-
-  /** A server-authored packet about {@code about}, never delivered back to it by fan-out. */
-  private static Packet serverPacket(
-      Member about, PacketType type, com.google.protobuf.ByteString data) {
-    byte[] bytes =
-        PacketWrapper.newBuilder()
-            .setPacketType(type)
-            .setUserId(about.userId())
-            .setSessionId(about.sessionId())
-            .setData(data)
-            .build()
-            .toByteArray();
-    return new Packet(
-        about.meetingId(),
-        about.userId(),
-        about.sessionId(),
-        0,
-        Priority.CONTROL,
-        Stream.NONE,
-        bytes);
+  private void apply(dev.videocall.proto.ServerNotice n, MeetingPacket event) {
+    Room room;
+    synchronized (this) {
+      room = rooms.get(n.getMeetingId());
+    }
+    if (room != null) {
+      Packet p =
+          event == null
+              ? null
+              : MeetingEvents.fromServer(
+                  n.getMeetingId(), PacketType.MEETING, event.toByteString());
+      for (Session s : room.sessions()) {
+        if (!n.getTargetUserId().isEmpty() && !n.getTargetUserId().equals(s.userId())) {
+          continue;
+        }
+        if (p != null) {
+          s.outbox().offer(p);
+        }
+        if (n.getCloseCode() != 0) {
+          reject(
+              s,
+              n.getCloseCode() == CloseCodes.REMOVED
+                  ? Name.CLOSED_REMOVED
+                  : Name.CLOSED_MEETING_ENDED,
+              n.getCloseCode(),
+              n.getCloseReason());
+        }
+      }
+    }
+    if (event != null) {
+      NoticeEvent e = new NoticeEvent(n.getMeetingId(), n.getTargetUserId(), event.getEventType());
+      for (java.util.function.Consumer<NoticeEvent> l : noticeListeners) {
+        try {
+          l.accept(e);
+        } catch (RuntimeException ex) {
+          log.warn("notice listener failed", ex);
+        }
+      }
+    }
   }
 }

@@ -21,7 +21,6 @@ public final class HttpRoutes {
   private final String webRoot;
   private final Supplier<byte[]> meetingPage;
   private final Supplier<byte[]> homePage;
-  private final java.security.SecureRandom random = new java.security.SecureRandom();
   private final WebTransportServer webTransport;
   private final String bind;
   private final dev.videocall.server.tls.HttpsIdentity https;
@@ -77,7 +76,6 @@ public final class HttpRoutes {
     app.get("/", ctx -> page(ctx, homePage));
     app.get("/meeting/{meeting}", this::meetingPage);
     app.get("/meeting/{user}/{meeting}", this::meetingPage);
-    app.post("/api/v1/guests", this::guest);
   }
 
   private void health(Context ctx) {
@@ -178,18 +176,5 @@ public final class HttpRoutes {
   private static void page(Context ctx, Supplier<byte[]> page) {
     ctx.header("Cache-Control", "no-cache");
     ctx.contentType("text/html; charset=utf-8").result(page.get());
-  }
-
-  /**
-   * A guest identity: a user id the server makes up, so that nobody chooses another person's id and
-   * two people with one display name are two participants. (With the hosts issue this also hands
-   * out a signed token.)
-   */
-  private void guest(Context ctx) {
-    byte[] b = new byte[8];
-    random.nextBytes(b);
-    String id = "g-" + java.util.HexFormat.of().formatHex(b);
-    ctx.header("Cache-Control", "no-store");
-    ctx.contentType("application/json").result(Json.object(Map.of("userId", id)));
   }
 }

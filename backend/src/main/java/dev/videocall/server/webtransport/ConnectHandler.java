@@ -2,9 +2,8 @@ package dev.videocall.server.webtransport;
 
 import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
+import dev.videocall.server.identity.Admission;
 import dev.videocall.types.CloseCodes;
-import dev.videocall.types.DisplayNames;
-import dev.videocall.types.Ids;
 import dev.videocall.types.webtransport.Capsule;
 import dev.videocall.types.webtransport.WebTransportProtocol;
 import dev.videocall.webtransport.Capsules;
@@ -17,38 +16,44 @@ import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A request stream: an extended CONNECT with {@code :protocol webtransport} to {@code
- * /lobby/{user}/{meeting}} opens a session (the stream stays open while it lasts); anything else is
- * answered with an HTTP error and closed.
+ * /lobby?token=...} or {@code /lobby/{user}/{meeting}?token=...} (with {@code --auth none}: {@code
+ * /lobby/{user}/{meeting}}) opens a session once {@link Admission} agrees (the stream stays open
+ * while it lasts); anything else is answered with an HTTP error (a JSON reason for refusals) and
+ * closed.
  */
 final class ConnectHandler extends Http3RequestStreamInboundHandler {
   private static final Logger log = LoggerFactory.getLogger(ConnectHandler.class);
 
   private final WebTransportConnection connection;
   private final Relay relay;
+  private final Admission admission;
   private final Capsule.Reader capsules = new Capsule.Reader(4096);
   private WebTransportSession session;
+  private boolean deciding;
 
-  ConnectHandler(WebTransportConnection connection, Relay relay) {
+  ConnectHandler(WebTransportConnection connection, Relay relay, Admission admission) {
     this.connection = connection;
     this.relay = relay;
+    this.admission = admission;
   }
 
   @Override
   protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
     Http3Headers h = frame.headers();
-    if (session != null) {
+    if (session != null || deciding) {
       return; // trailers
     }
     CharSequence protocol = h.get(":protocol");
     if (!"CONNECT".contentEquals(h.method())
         || protocol == null
         || !WebTransportProtocol.PROTOCOL.contentEquals(protocol)) {
-      respond(ctx, "405");
+      respond(ctx, 405, null);
       return;
     }
     String path = h.path() == null ? "" : h.path().toString();
@@ -59,33 +64,65 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
       path = path.substring(0, q);
     }
     String[] parts = path.split("/");
-    if (parts.length != 4 || !"lobby".equals(parts[1])) {
-      respond(ctx, "404");
+    boolean open = parts.length == 4 && "lobby".equals(parts[1]);
+    boolean withToken = parts.length == 2 && "lobby".equals(parts[1]);
+    if (!open && !withToken) {
+      respond(ctx, 404, null);
       return;
     }
     String name;
+    String token;
     try {
-      name = displayName(query);
+      name = queryParam(query, "name");
+      token = queryParam(query, "token");
     } catch (IllegalArgumentException e) {
-      name = "\u0000"; // not decodable: refused with the rest below
-    }
-    if (!Ids.isValid(parts[2])
-        || !Ids.isValid(parts[3])
-        || (name != null && !name.isBlank() && !DisplayNames.isValid(name))) {
       relay.counters().inc(Counters.Name.REFUSED_BAD_REQUEST);
-      respond(ctx, "400");
+      respond(ctx, 400, new Admission.Refused(400, "BAD_REQUEST", "the query is not decodable"));
       return;
     }
+    Admission.Request request =
+        new Admission.Request(open ? parts[2] : null, open ? parts[3] : null, token, name);
+    if (!admission.blocking()) {
+      admit(ctx, admission.decide(request));
+      return;
+    }
+    // a database answers: not on the event loop, which carries every connection's packets
+    deciding = true;
+    CompletableFuture.supplyAsync(() -> admission.decide(request), DECIDERS)
+        .whenComplete(
+            (d, error) ->
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          deciding = false;
+                          if (!ctx.channel().isActive()) {
+                            return;
+                          }
+                          admit(
+                              ctx,
+                              error != null
+                                  ? new Admission.Refused(
+                                      503, "UNAVAILABLE", "admission failed, try again")
+                                  : d);
+                        }));
+  }
+
+  private void admit(ChannelHandlerContext ctx, Admission.Decision decision) {
+    if (decision instanceof Admission.Refused r) {
+      respond(ctx, r.status(), r);
+      return;
+    }
+    Admission.Admitted a = (Admission.Admitted) decision;
     QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
     String address = addressOf(stream);
     if (relay.admissionProblem(address) != null) {
-      respond(ctx, "429");
+      respond(ctx, 429, null);
       return;
     }
     WebTransportSession candidate =
         new WebTransportSession(WebTransportConnection.quic(ctx), stream);
     if (!connection.add(candidate)) {
-      respond(ctx, "429");
+      respond(ctx, 429, null);
       return;
     }
     session = candidate;
@@ -94,11 +131,22 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
     ok.headers().add("sec-webtransport-http3-draft", "draft02");
     ctx.writeAndFlush(ok);
     try {
-      session.relaySession = relay.join(parts[2], parts[3], name, session, address);
+      session.relaySession =
+          relay.join(a.userId(), a.meetingId(), a.displayName(), session, address);
     } catch (Relay.Refused e) {
       session.close(e.code(), e.getMessage());
     }
   }
+
+  /** Admission decisions that read a database: a few threads, off the QUIC event loop. */
+  private static final java.util.concurrent.ExecutorService DECIDERS =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "webtransport-admission");
+            t.setDaemon(true);
+            return t;
+          });
 
   private static String addressOf(QuicStreamChannel stream) {
     java.net.SocketAddress remote = stream.parent().remoteSocketAddress();
@@ -144,17 +192,28 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
     ctx.fireChannelInactive();
   }
 
-  private static void respond(ChannelHandlerContext ctx, String status) {
+  /** An HTTP error, with the refusal as JSON when there is one; then the stream ends. */
+  private static void respond(ChannelHandlerContext ctx, int status, Admission.Refused refused) {
     DefaultHttp3HeadersFrame response = new DefaultHttp3HeadersFrame();
-    response.headers().status(status);
-    ctx.writeAndFlush(response)
+    response.headers().status(String.valueOf(status));
+    if (refused == null) {
+      ctx.writeAndFlush(response)
+          .addListener(f -> ((QuicStreamChannel) ctx.channel()).shutdownOutput());
+      return;
+    }
+    response.headers().add("content-type", "application/json");
+    ctx.write(response);
+    ctx.writeAndFlush(
+            new io.netty.handler.codec.http3.DefaultHttp3DataFrame(
+                io.netty.buffer.Unpooled.copiedBuffer(refused.json(), StandardCharsets.UTF_8)))
         .addListener(f -> ((QuicStreamChannel) ctx.channel()).shutdownOutput());
   }
 
-  private static String displayName(String query) {
+  private static String queryParam(String query, String name) {
+    String prefix = name + "=";
     for (String pair : query.split("&")) {
-      if (pair.startsWith("name=")) {
-        return URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
+      if (pair.startsWith(prefix)) {
+        return URLDecoder.decode(pair.substring(prefix.length()), StandardCharsets.UTF_8);
       }
     }
     return null;

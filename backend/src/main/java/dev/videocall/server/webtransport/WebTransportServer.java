@@ -71,12 +71,29 @@ public final class WebTransportServer implements AutoCloseable {
     return start(bind, port, relay, configured, Limits.DEFAULT);
   }
 
+  /** Open admission (the path names user and meeting). */
+  public static WebTransportServer start(
+      String bind, int port, Relay relay, ServerCertificate configured, Limits limits) {
+    return start(
+        bind,
+        port,
+        relay,
+        dev.videocall.server.identity.Admission.open(relay.counters()),
+        configured,
+        limits);
+  }
+
   /**
    * Binds the UDP port ({@code port} 0 picks a free one). {@code configured} is the operator's
    * certificate, or null for a self-signed one.
    */
   public static WebTransportServer start(
-      String bind, int port, Relay relay, ServerCertificate configured, Limits limits) {
+      String bind,
+      int port,
+      Relay relay,
+      dev.videocall.server.identity.Admission admission,
+      ServerCertificate configured,
+      Limits limits) {
     ServerCertificate cert = configured != null ? configured : ServerCertificate.generate();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     ConnectionBudget budget = new ConnectionBudget(limits);
@@ -119,7 +136,7 @@ public final class WebTransportServer implements AutoCloseable {
                                         .addFirst(new BidiStreamSniffer(connection::inboundStream));
                                     stream
                                         .pipeline()
-                                        .addLast(new ConnectHandler(connection, relay));
+                                        .addLast(new ConnectHandler(connection, relay, admission));
                                   }
                                 },
                                 null,

@@ -3,13 +3,10 @@ package dev.videocall.server.ws;
 import dev.videocall.server.core.Counters.Name;
 import dev.videocall.server.core.Relay;
 import dev.videocall.server.core.Session;
+import dev.videocall.server.identity.Admission;
 import dev.videocall.types.CloseCodes;
-import dev.videocall.types.DisplayNames;
-import dev.videocall.types.Ids;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.BadRequestResponse;
-import io.javalin.http.HttpResponseException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,20 +15,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket adapter: {@code /lobby/{user}/{meeting}} binary messages in and out of the relay.
+ * The WebSocket adapter: {@code /lobby?token=...} or {@code /lobby/{user}/{meeting}?token=...}
+ * (with {@code --auth none}: {@code /lobby/{user}/{meeting}}) binary messages in and out of the
+ * relay, once {@link Admission} agreed before the upgrade (a refusal is an HTTP status with a JSON
+ * reason).
  */
 public final class WebSocketEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
   public static final String PATH = "/lobby/{user}/{meeting}";
+  public static final String TOKEN_PATH = "/lobby";
   private static final String ADDRESS = "videocall.address";
+  private static final String ADMITTED = "videocall.admitted";
 
   private final Relay relay;
+  private final Admission admission;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-  public WebSocketEndpoint(Relay relay) {
+  public WebSocketEndpoint(Relay relay, Admission admission) {
     this.relay = relay;
+    this.admission = admission;
   }
 
+  /** A refusal before the upgrade, answered as {@code {"success":false,"error":...}}. */
   /** Jetty limits: oversized messages are refused while reading, before they are buffered. */
   public void configure(JavalinConfig config) {
     Relay.Config c = relay.config();
@@ -46,83 +51,106 @@ public final class WebSocketEndpoint {
   }
 
   public void register(Javalin app) {
-    app.wsBeforeUpgrade(
-        PATH,
+    for (String path : new String[] {PATH, TOKEN_PATH}) {
+      app.wsBeforeUpgrade(path, this::beforeUpgrade);
+      app.ws(path, this::handlers);
+    }
+  }
+
+  private void beforeUpgrade(io.javalin.http.Context ctx) {
+    Map<String, String> params = ctx.pathParamMap();
+    Admission.Decision d =
+        admission.decide(
+            new Admission.Request(
+                params.get("user"),
+                params.get("meeting"),
+                ctx.queryParam("token"),
+                ctx.queryParam("name")));
+    if (d instanceof Admission.Refused r) {
+      refuse(ctx, r.status(), r.json());
+      return;
+    }
+    // the client's address as Jetty sees it: the proxy's X-Forwarded-For with --trust-proxy
+    String address = ctx.req().getRemoteAddr();
+    ctx.attribute(ADDRESS, address);
+    ctx.attribute(ADMITTED, d);
+    String problem = relay.admissionProblem(address);
+    if (problem != null) {
+      refuse(ctx, 429, new Admission.Refused(429, "TOO_MANY_SESSIONS", problem).json());
+    }
+  }
+
+  /**
+   * Answers the upgrade request with an error and no upgrade. Written to the servlet response
+   * directly: Javalin does not write a result (or an exception handler's) for a WebSocket request,
+   * so the JSON reason would be lost (Content-Length: 0).
+   */
+  private static void refuse(io.javalin.http.Context ctx, int status, String json) {
+    ctx.skipRemainingHandlers();
+    jakarta.servlet.http.HttpServletResponse res = ctx.res();
+    res.setStatus(status);
+    res.setContentType("application/json");
+    byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    res.setContentLength(body.length);
+    try {
+      res.getOutputStream().write(body);
+    } catch (java.io.IOException e) {
+      log.debug("could not send the refusal: {}", e.toString());
+    }
+  }
+
+  private void handlers(io.javalin.websocket.WsConfig ws) {
+    ws.onConnect(
         ctx -> {
-          for (String param : new String[] {"user", "meeting"}) {
-            String id = ctx.pathParam(param);
-            if (!Ids.isValid(id)) {
-              relay.counters().inc(Name.REFUSED_BAD_REQUEST);
-              throw new BadRequestResponse(
-                  (param.equals("user") ? "user id" : "meeting id")
-                      + " must match "
-                      + Ids.VALID.pattern());
-            }
+          ctx.session.getRemote().setBatchMode(BatchMode.OFF);
+          Admission.Admitted a = ctx.attribute(ADMITTED);
+          if (a == null) {
+            ctx.closeSession(CloseCodes.UNPARSEABLE, "not admitted");
+            return;
           }
-          String name = ctx.queryParam("name");
-          if (name != null && !name.isBlank() && !DisplayNames.isValid(name)) {
-            relay.counters().inc(Name.REFUSED_BAD_REQUEST);
-            throw new BadRequestResponse(DisplayNames.problem(name));
-          }
-          // the client's address as Jetty sees it: the proxy's X-Forwarded-For with --trust-proxy
-          String address = ctx.req().getRemoteAddr();
-          ctx.attribute(ADDRESS, address);
-          String problem = relay.admissionProblem(address);
-          if (problem != null) {
-            throw new HttpResponseException(429, problem);
+          try {
+            Session s =
+                relay.join(
+                    a.userId(),
+                    a.meetingId(),
+                    a.displayName(),
+                    new JettyLink(ctx.session),
+                    ctx.<String>attribute(ADDRESS));
+            sessions.put(ctx.sessionId(), s);
+          } catch (Relay.Refused e) {
+            ctx.closeSession(e.code(), e.getMessage());
           }
         });
-    app.ws(
-        PATH,
-        ws -> {
-          ws.onConnect(
-              ctx -> {
-                ctx.session.getRemote().setBatchMode(BatchMode.OFF);
-                try {
-                  Session s =
-                      relay.join(
-                          ctx.pathParam("user"),
-                          ctx.pathParam("meeting"),
-                          ctx.queryParam("name"),
-                          new JettyLink(ctx.session),
-                          ctx.<String>attribute(ADDRESS));
-                  sessions.put(ctx.sessionId(), s);
-                } catch (Relay.Refused e) {
-                  ctx.closeSession(e.code(), e.getMessage());
-                }
-              });
-          ws.onBinaryMessage(
-              ctx -> {
-                Session s = sessions.get(ctx.sessionId());
-                if (s != null) {
-                  relay.receive(s, ctx.data(), ctx.offset(), ctx.length());
-                }
-              });
-          ws.onMessage(
-              ctx -> ctx.closeSession(CloseCodes.UNPARSEABLE, "binary protobuf packets only"));
-          ws.onClose(
-              ctx -> {
-                Session s = sessions.remove(ctx.sessionId());
-                if (s == null) {
-                  return;
-                }
-                if (ctx.status() == CloseCodes.TOO_BIG && !s.hasLeft()) {
-                  relay.counters().inc(Name.CLOSED_TOO_BIG);
-                }
-                String reason = ctx.reason();
-                relay.leave(
-                    s,
-                    "connection closed ("
-                        + ctx.status()
-                        + (reason == null || reason.isEmpty() ? "" : ": " + reason)
-                        + ")");
-              });
-          ws.onError(
-              ctx -> {
-                Session s = sessions.get(ctx.sessionId());
-                Throwable error = ctx.error();
-                log.debug("websocket error on {}: {}", s, error == null ? "?" : error.toString());
-              });
+    ws.onBinaryMessage(
+        ctx -> {
+          Session s = sessions.get(ctx.sessionId());
+          if (s != null) {
+            relay.receive(s, ctx.data(), ctx.offset(), ctx.length());
+          }
+        });
+    ws.onMessage(ctx -> ctx.closeSession(CloseCodes.UNPARSEABLE, "binary protobuf packets only"));
+    ws.onClose(
+        ctx -> {
+          Session s = sessions.remove(ctx.sessionId());
+          if (s == null) {
+            return;
+          }
+          if (ctx.status() == CloseCodes.TOO_BIG && !s.hasLeft()) {
+            relay.counters().inc(Name.CLOSED_TOO_BIG);
+          }
+          String reason = ctx.reason();
+          relay.leave(
+              s,
+              "connection closed ("
+                  + ctx.status()
+                  + (reason == null || reason.isEmpty() ? "" : ": " + reason)
+                  + ")");
+        });
+    ws.onError(
+        ctx -> {
+          Session s = sessions.get(ctx.sessionId());
+          Throwable error = ctx.error();
+          log.debug("websocket error on {}: {}", s, error == null ? "?" : error.toString());
         });
   }
 }

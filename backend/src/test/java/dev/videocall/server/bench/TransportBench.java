@@ -73,7 +73,9 @@ public final class TransportBench {
                 "--http-port",
                 String.valueOf(port),
                 "--webtransport-port",
-                "0")
+                "0",
+                "--auth",
+                "none")
             .redirectErrorStream(true)
             .redirectOutput(new File("target/bench-server.log"))
             .start();

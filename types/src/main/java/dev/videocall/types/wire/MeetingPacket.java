@@ -9,6 +9,14 @@ public final class MeetingPacket {
   public static final int MEETING_ENDED = 2;
   public static final int PARTICIPANT_JOINED = 3;
   public static final int PARTICIPANT_LEFT = 4;
+  public static final int PARTICIPANT_ADMITTED = 6;
+  public static final int PARTICIPANT_REJECTED = 7;
+  public static final int WAITING_ROOM_UPDATED = 8;
+  public static final int MUTE_REQUESTED = 20;
+  public static final int VIDEO_STOP_REQUESTED = 21;
+  public static final int HOSTS_CHANGED = 22;
+  public static final int MEETING_UPDATED = 23;
+  public static final int PARTICIPANT_REMOVED = 24;
 
   public int eventType;
   public String roomId = "";

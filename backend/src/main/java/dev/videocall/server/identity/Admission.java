@@ -1,0 +1,78 @@
+package dev.videocall.server.identity;
+
+import dev.videocall.server.core.Counters;
+import dev.videocall.server.core.Counters.Name;
+import dev.videocall.types.DisplayNames;
+import dev.videocall.types.Ids;
+
+/**
+ * Who may open a media session, decided before any transport upgrades (WebSocket and WebTransport
+ * ask the same question here and answer with the same HTTP status). Open mode: the path names the
+ * user and meeting ({@code /lobby/{user}/{meeting}}). With identity: only a room token does ({@code
+ * /lobby?token=}); the open path answers 410 Gone.
+ */
+public interface Admission {
+  /**
+   * What the connection asked for.
+   *
+   * @param pathUser the {user} of /lobby/{user}/{meeting}, or null for /lobby
+   * @param pathMeeting the {meeting}, or null
+   * @param token the {@code token} query parameter, or null
+   * @param name the {@code name} query parameter (open mode's display name), or null
+   */
+  record Request(String pathUser, String pathMeeting, String token, String name) {}
+
+  /** The answer. */
+  sealed interface Decision permits Admitted, Refused {}
+
+  /** Let in, as this user, into this meeting, with this name. */
+  record Admitted(String userId, String meetingId, String displayName) implements Decision {}
+
+  /** Refused with an HTTP status, a code and a sentence for people. */
+  record Refused(int status, String code, String message) implements Decision {
+    /** {"success":false,"error":{...}}: the API's error shape. */
+    public String json() {
+      return "{\"success\":false,\"error\":{\"code\":\""
+          + code
+          + "\",\"message\":\""
+          + message.replace("\\", "\\\\").replace("\"", "\\\"")
+          + "\"}}";
+    }
+  }
+
+  Decision decide(Request r);
+
+  /** True when decisions may block (a database): transports then decide off their I/O threads. */
+  default boolean blocking() {
+    return false;
+  }
+
+  /** Today's behaviour: the path says who and where; no identity. */
+  static Admission open(Counters counters) {
+    return r -> {
+      if (r.pathUser() == null || r.pathMeeting() == null) {
+        counters.inc(Name.REFUSED_BAD_REQUEST);
+        return new Refused(
+            404,
+            "NOT_FOUND",
+            "this server runs without identity (--auth none): connect to /lobby/{user}/{meeting}");
+      }
+      if (!Ids.isValid(r.pathUser()) || !Ids.isValid(r.pathMeeting())) {
+        counters.inc(Name.REFUSED_BAD_REQUEST);
+        return new Refused(
+            400,
+            "BAD_REQUEST",
+            (Ids.isValid(r.pathUser()) ? "meeting id" : "user id")
+                + " must match "
+                + Ids.VALID.pattern());
+      }
+      String name = r.name();
+      if (name != null && !name.isBlank() && !DisplayNames.isValid(name)) {
+        counters.inc(Name.REFUSED_BAD_REQUEST);
+        return new Refused(400, "BAD_REQUEST", DisplayNames.problem(name));
+      }
+      return new Admitted(
+          r.pathUser(), r.pathMeeting(), name == null || name.isBlank() ? null : name);
+    };
+  }
+}
