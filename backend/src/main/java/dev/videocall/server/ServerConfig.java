@@ -63,7 +63,8 @@ public record ServerConfig(
       Duration identityTtl,
       Duration roomTokenTtl,
       int maxWaiting,
-      int apiRequestsPerSecond) {
+      int apiRequestsPerSecond,
+      Duration meetingRetention) {
     @Override
     public String toString() {
       return "Access[identity="
@@ -419,6 +420,15 @@ public record ServerConfig(
     int maxWaiting;
 
     @Option(
+        names = "--meeting-retention-days",
+        paramLabel = "N",
+        defaultValue = "30",
+        description =
+            "a meeting nobody has joined or asked to join for this long is deleted, with its hosts"
+                + " and participants (default: ${DEFAULT-VALUE})")
+    int meetingRetentionDays;
+
+    @Option(
         names = "--api-requests-per-second",
         paramLabel = "N",
         defaultValue = "20",
@@ -470,6 +480,7 @@ public record ServerConfig(
       range("--identity-ttl-hours", identityTtlHours, 1, 24L * 365);
       range("--room-token-ttl-s", roomTokenTtlSeconds, 5, 24 * 3600);
       range("--max-waiting", maxWaiting, 1, 100_000);
+      range("--meeting-retention-days", meetingRetentionDays, 1, 36_500);
       range("--api-requests-per-second", apiRequestsPerSecond, 1, 100_000);
       if (identity && blankToNull(natsUrl) != null) {
         if (blankToNull(databaseUrl) == null) {
@@ -531,7 +542,8 @@ public record ServerConfig(
               Duration.ofHours(identityTtlHours),
               Duration.ofSeconds(roomTokenTtlSeconds),
               maxWaiting,
-              apiRequestsPerSecond));
+              apiRequestsPerSecond,
+              Duration.ofDays(meetingRetentionDays)));
     }
 
     private static String blankToNull(String s) {

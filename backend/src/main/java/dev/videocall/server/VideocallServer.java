@@ -76,8 +76,9 @@ public final class VideocallServer implements AutoCloseable {
     SSLContext natsTls = config.natsTls() ? natsTlsContext(config.natsTlsCa()) : null;
     ServerConfig.Access access = config.access();
     dev.videocall.server.identity.Tokens tokens = null;
+    byte[] key = null;
     if (access.identity()) {
-      byte[] key =
+      key =
           dev.videocall.server.identity.Tokens.loadKey(
               access.jwtKey(), Path.of(access.jwtKeyFile()));
       tokens =
@@ -123,6 +124,7 @@ public final class VideocallServer implements AutoCloseable {
             counters);
     dev.videocall.server.identity.Admission admission;
     if (tokens != null) {
+      relay.sealNotices(new dev.videocall.server.core.NoticeSeal(key));
       meetings =
           new dev.videocall.server.meetings.Meetings(
               new dev.videocall.server.meetings.MeetingStore(database.dataSource()),
@@ -130,7 +132,8 @@ public final class VideocallServer implements AutoCloseable {
               relay,
               counters,
               java.time.Clock.systemUTC(),
-              access.maxWaiting());
+              access.maxWaiting(),
+              access.meetingRetention());
       admission = meetings.admission();
     } else {
       admission = dev.videocall.server.identity.Admission.open(counters);

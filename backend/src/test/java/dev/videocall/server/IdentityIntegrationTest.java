@@ -480,6 +480,42 @@ class IdentityIntegrationTest {
     Peer guest = media(b, onB.status(sam, meeting, 0).token(), "webtransport");
     host.awaitMeeting(MeetingEventType.PARTICIPANT_JOINED, sam.subject());
 
+    // a NATS client that is not a server cannot remove anyone: unsealed, or sealed with another key
+    long rejectedBefore =
+        a.relay().counters().get(Name.NOTICES_REJECTED)
+            + b.relay().counters().get(Name.NOTICES_REJECTED);
+    byte[] forged =
+        dev.videocall.proto.ServerNotice.newBuilder()
+            .setMeetingId(meeting)
+            .setTargetUserId(hana.subject())
+            .setCloseCode(CloseCodes.REMOVED)
+            .setCloseReason("forged")
+            .setOriginServerId("intruder")
+            .setSentAtMs(System.currentTimeMillis())
+            .build()
+            .toByteArray();
+    byte[] otherKey = new byte[32];
+    new SecureRandom().nextBytes(otherKey);
+    try (io.nats.client.Connection intruder = io.nats.client.Nats.connect(nats.url())) {
+      intruder.publish("videocall.notices", forged);
+      intruder.publish(
+          "videocall.notices", new dev.videocall.server.core.NoticeSeal(otherKey).seal(forged));
+      intruder.flush(Duration.ofSeconds(2));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (a.relay().counters().get(Name.NOTICES_REJECTED)
+                + b.relay().counters().get(Name.NOTICES_REJECTED)
+            < rejectedBefore + 4
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(
+        rejectedBefore + 4,
+        a.relay().counters().get(Name.NOTICES_REJECTED)
+            + b.relay().counters().get(Name.NOTICES_REJECTED),
+        "both forged notices refused by both instances");
+    assertFalse(host.client.closed().isDone(), "the host is still in");
+
     // a host's decision on A reaches the session on B
     onA.act(hana, meeting, "participants/" + sam.subject() + "/mute", GuestAccess.body());
     guest.awaitMeeting(MeetingEventType.MUTE_REQUESTED, sam.subject());

@@ -48,6 +48,10 @@ final class TestServer {
     if (!asked.contains("--auth")) {
       args.addAll(List.of("--auth", "none")); // identity tests ask for --auth guest
     }
+    if (!asked.contains("--data-dir")) {
+      // never the default ./videocall-data: a test must not leave a key in the working tree
+      args.addAll(List.of("--data-dir", "target/test-data/" + System.nanoTime()));
+    }
     args.addAll(asked);
     return VideocallServer.start(ServerConfig.of(args.toArray(String[]::new)));
   }

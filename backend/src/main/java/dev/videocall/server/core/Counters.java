@@ -125,7 +125,10 @@ public final class Counters {
     JOIN_WAITING("videocall_join_waiting_total", "Join requests placed in a waiting room"),
     JOIN_ADMITTED("videocall_join_admitted_total", "Room tokens issued"),
     HOSTS_PROMOTED(
-        "videocall_hosts_promoted_total", "Participants made host because the last host left");
+        "videocall_hosts_promoted_total", "Participants made host because the last host left"),
+    MEETINGS_PURGED(
+        "videocall_meetings_purged_total",
+        "Meetings deleted after --meeting-retention-days without anyone joining");
 
     final String metric;
     final String help;

@@ -198,6 +198,21 @@ public final class Relay implements AutoCloseable {
    */
   public Session join(
       String userId, String meetingId, String displayName, SessionLink link, String address) {
+    return join(userId, meetingId, displayName, link, address, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #join(String, String, String, SessionLink, String)}, for a session whose admission
+   * was decided at {@code admittedAtNanos}: refused when a host removed its user, or ended the
+   * meeting, after that (its connection was in flight while the notice closed the others).
+   */
+  public Session join(
+      String userId,
+      String meetingId,
+      String displayName,
+      SessionLink link,
+      String address,
+      long admittedAtNanos) {
     Ids.require("user id", userId);
     Ids.require("meeting id", meetingId);
     String name =
@@ -205,6 +220,16 @@ public final class Relay implements AutoCloseable {
     Session replaced;
     Session session;
     synchronized (this) {
+      int closedBy = closedSince(meetingId, userId, admittedAtNanos);
+      if (closedBy != 0) {
+        counters.inc(
+            closedBy == CloseCodes.REMOVED ? Name.CLOSED_REMOVED : Name.CLOSED_MEETING_ENDED);
+        throw new Refused(
+            closedBy,
+            closedBy == CloseCodes.REMOVED
+                ? "removed by a host"
+                : "the meeting was ended by a host");
+      }
       Room room = rooms.get(meetingId);
       replaced = room == null ? null : room.findUser(userId);
       if (replaced == null) {
@@ -607,6 +632,19 @@ public final class Relay implements AutoCloseable {
   private final java.util.List<java.util.function.Consumer<NoticeEvent>> noticeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** How long a sealed notice is accepted after it was sent (clocks of instances may differ). */
+  static final long NOTICE_MAX_AGE_MS = 30_000;
+
+  private volatile NoticeSeal noticeSeal;
+
+  /**
+   * Notices to and from other instances are sealed with this (identity on, with NATS); without a
+   * seal none are sent, and every notice from the bus is refused.
+   */
+  public void sealNotices(NoticeSeal seal) {
+    this.noticeSeal = seal;
+  }
+
   /** Called for every notice, this instance's and the others'. */
   public void onNotice(java.util.function.Consumer<NoticeEvent> listener) {
     noticeListeners.add(listener);
@@ -628,14 +666,31 @@ public final class Relay implements AutoCloseable {
             .setCloseCode(closeCode)
             .setCloseReason(reason)
             .setOriginServerId(config.serverId())
+            .setSentAtMs(System.currentTimeMillis())
             .build();
     apply(n, event);
-    bus.publishNotice(n.toByteArray());
+    NoticeSeal seal = noticeSeal;
+    if (seal != null) {
+      bus.publishNotice(seal.seal(n.toByteArray()));
+    }
   }
 
-  private void noticeFromBus(byte[] bytes) {
+  private void noticeFromBus(byte[] sealed) {
+    NoticeSeal seal = noticeSeal;
+    byte[] bytes = seal == null ? null : seal.open(sealed);
+    if (bytes == null) {
+      counters.inc(Name.NOTICES_REJECTED); // not from an instance that shares our key
+      return;
+    }
     try {
       dev.videocall.proto.ServerNotice n = dev.videocall.proto.ServerNotice.parseFrom(bytes);
+      if (config.serverId().equals(n.getOriginServerId())) {
+        return; // our own, applied when it was made
+      }
+      if (Math.abs(System.currentTimeMillis() - n.getSentAtMs()) > NOTICE_MAX_AGE_MS) {
+        counters.inc(Name.NOTICES_REJECTED); // a replay of an old one
+        return;
+      }
       MeetingPacket event =
           n.getMeetingPacket().isEmpty() ? null : MeetingPacket.parseFrom(n.getMeetingPacket());
       boolean valid =
@@ -656,10 +711,41 @@ public final class Relay implements AutoCloseable {
     }
   }
 
+  /**
+   * When hosts' removals and endings were carried out here, by meeting and user ("" for the whole
+   * meeting): kept for {@link #CLOSED_MEMORY_NANOS}, longer than any admission takes to connect.
+   */
+  private final Map<String, long[]> closedAt = new HashMap<>();
+
+  private static final long CLOSED_MEMORY_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+  /** Caller holds the lock. The close code of a later removal or ending, or 0. */
+  private int closedSince(String meetingId, String userId, long admittedAtNanos) {
+    for (String who : new String[] {userId, ""}) {
+      long[] c = closedAt.get(meetingId + "\n" + who);
+      if (c != null && c[0] - admittedAtNanos > 0) {
+        return (int) c[1];
+      }
+    }
+    return 0;
+  }
+
+  /** Caller holds the lock. */
+  private void rememberClosed(String meetingId, String userId, int code) {
+    long now = System.nanoTime();
+    if (closedAt.size() > 1024) {
+      closedAt.values().removeIf(c -> now - c[0] > CLOSED_MEMORY_NANOS);
+    }
+    closedAt.put(meetingId + "\n" + userId, new long[] {now, code});
+  }
+
   private void apply(dev.videocall.proto.ServerNotice n, MeetingPacket event) {
     Room room;
     synchronized (this) {
       room = rooms.get(n.getMeetingId());
+      if (n.getCloseCode() != 0) {
+        rememberClosed(n.getMeetingId(), n.getTargetUserId(), n.getCloseCode());
+      }
     }
     if (room != null) {
       Packet p =

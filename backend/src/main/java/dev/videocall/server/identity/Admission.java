@@ -9,7 +9,7 @@ import dev.videocall.types.Ids;
  * Who may open a media session, decided before any transport upgrades (WebSocket and WebTransport
  * ask the same question here and answer with the same HTTP status). Open mode: the path names the
  * user and meeting ({@code /lobby/{user}/{meeting}}). With identity: only a room token does ({@code
- * /lobby?token=}); the open path answers 410 Gone.
+ * /lobby?token=}, or the open path with a token that says the same).
  */
 public interface Admission {
   /**
@@ -25,8 +25,17 @@ public interface Admission {
   /** The answer. */
   sealed interface Decision permits Admitted, Refused {}
 
-  /** Let in, as this user, into this meeting, with this name. */
-  record Admitted(String userId, String meetingId, String displayName) implements Decision {}
+  /**
+   * Let in, as this user, into this meeting, with this name. {@code decidedAtNanos} ({@link
+   * System#nanoTime}) lets the relay refuse a session whose admission was decided before a host
+   * removed its user or ended the meeting (the decision and the upgrade are moments apart).
+   */
+  record Admitted(String userId, String meetingId, String displayName, long decidedAtNanos)
+      implements Decision {
+    public Admitted(String userId, String meetingId, String displayName) {
+      this(userId, meetingId, displayName, System.nanoTime());
+    }
+  }
 
   /** Refused with an HTTP status, a code and a sentence for people. */
   record Refused(int status, String code, String message) implements Decision {

@@ -32,6 +32,22 @@ public final class MeetingApi {
   /** Longest a waiting guest's status request is held open. */
   static final int MAX_WAIT_SECONDS = 25;
 
+  /** Held status requests of one person for one meeting (tabs); more are answered at once. */
+  static final int MAX_WAITS_PER_PERSON = 4;
+
+  /** Held status requests in all. */
+  static final int MAX_WAITS = 20_000;
+
+  /** Answers held status requests once decided (database reads), off the deciding thread. */
+  private final java.util.concurrent.ExecutorService answering =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "api-status");
+            t.setDaemon(true);
+            return t;
+          });
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Meetings meetings;
@@ -127,7 +143,11 @@ public final class MeetingApi {
     String subject = Tokens.newGuestSubject();
     String header = ctx.header("Authorization");
     if (header != null) {
-      subject = who(ctx).subject(); // the same person, perhaps another name
+      try {
+        subject = meetings.tokens().verifyIdentity(bearer(header)).subject(); // perhaps renamed
+      } catch (Tokens.Invalid e) {
+        // expired, or from before the key changed: a new identity, as for a first visit
+      }
     }
     Tokens.Identity id = new Tokens.Identity(subject, name.strip());
     Map<String, Object> out = new LinkedHashMap<>();
@@ -151,7 +171,11 @@ public final class MeetingApi {
   private void view(Context ctx) {
     Meetings.View v = meetings.view(who(ctx), id(ctx));
     Map<String, Object> out = meeting(v.meeting());
-    out.put("hosts", v.hosts());
+    if (v.host() || "admitted".equals(v.state())) {
+      out.put("hosts", v.hosts());
+    } else {
+      out.remove("createdBy"); // who is who is for those let in
+    }
     Map<String, Object> you = new LinkedHashMap<>();
     you.put("host", v.host());
     you.put("state", v.state());
@@ -191,6 +215,11 @@ public final class MeetingApi {
       return;
     }
     String key = meetingId + "/" + who.subject();
+    List<CompletableFuture<Void>> same = waiters.get(key);
+    if ((same != null && same.size() >= MAX_WAITS_PER_PERSON) || waiters.size() >= MAX_WAITS) {
+      ok(ctx, join(now)); // not held: one person's tabs, or a flood, cannot pile up requests
+      return;
+    }
     CompletableFuture<Void> decided = new CompletableFuture<>();
     waiters.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(decided);
     Meetings.Join again = meetings.status(who, meetingId); // a decision just before we listened
@@ -204,7 +233,8 @@ public final class MeetingApi {
         () ->
             decided
                 .completeOnTimeout(null, seconds, TimeUnit.SECONDS)
-                .handle(
+                // never on the thread that completed it: that may be the bus's, carrying media
+                .handleAsync(
                     (v, error) -> {
                       forget(key, decided);
                       try {
@@ -215,7 +245,8 @@ public final class MeetingApi {
                         error(ctx, 500, "INTERNAL", "the meeting database does not answer");
                       }
                       return null;
-                    }));
+                    },
+                    answering));
   }
 
   private void wake(Relay.NoticeEvent e) {
@@ -304,17 +335,18 @@ public final class MeetingApi {
   }
 
   private Tokens.Identity who(Context ctx) {
-    String header = ctx.header("Authorization");
-    String token =
-        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-            ? header.substring(7).trim()
-            : null;
     try {
-      return meetings.tokens().verifyIdentity(token);
+      return meetings.tokens().verifyIdentity(bearer(ctx.header("Authorization")));
     } catch (Tokens.Invalid e) {
       counters.inc(Name.API_UNAUTHENTICATED);
       throw new Meetings.Problem(401, e.code(), e.getMessage());
     }
+  }
+
+  private static String bearer(String header) {
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).trim()
+        : null;
   }
 
   private static String id(Context ctx) {
@@ -408,8 +440,12 @@ public final class MeetingApi {
     ctx.status(status).json(out);
   }
 
-  /** A token bucket per client address: {@code perSecond}, bursts of twice that. */
+  /**
+   * A token bucket per client address (IPv6 by /64: one host has a whole /64 to rotate through):
+   * {@code perSecond}, bursts of twice that.
+   */
   static final class RateLimit {
+    private static final int MAX_ADDRESSES = 100_000;
     private final double perSecond;
     private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
 
@@ -419,10 +455,19 @@ public final class MeetingApi {
 
     boolean take(String address) {
       double now = System.nanoTime() / 1e6; // milliseconds
-      if (buckets.size() > 100_000) {
-        buckets.clear(); // an address flood: forget everyone rather than grow without bound
+      String key = prefix(address);
+      double[] b = buckets.get(key);
+      if (b == null) {
+        if (buckets.size() >= MAX_ADDRESSES) {
+          // forget those whose bucket has refilled (idle for 2 s); never everyone, which would
+          // let a flood of addresses reset the limit of the one that matters
+          buckets.values().removeIf(x -> now - x[1] > 2000);
+          if (buckets.size() >= MAX_ADDRESSES) {
+            return false;
+          }
+        }
+        b = buckets.computeIfAbsent(key, a -> new double[] {2 * perSecond, now});
       }
-      double[] b = buckets.computeIfAbsent(address, a -> new double[] {2 * perSecond, now});
       synchronized (b) {
         double elapsed = (now - b[1]) / 1e3;
         b[0] = Math.min(2 * perSecond, b[0] + elapsed * perSecond);
@@ -432,6 +477,22 @@ public final class MeetingApi {
         }
         b[0] -= 1;
         return true;
+      }
+    }
+
+    /** An IPv6 address's first four groups (its /64); other addresses as they are. */
+    static String prefix(String address) {
+      if (address == null || address.indexOf(':') < 0) {
+        return String.valueOf(address);
+      }
+      try {
+        byte[] a = java.net.InetAddress.getByName(address).getAddress();
+        if (a.length != 16) {
+          return address;
+        }
+        return java.util.HexFormat.of().formatHex(a, 0, 8) + "/64";
+      } catch (java.net.UnknownHostException e) {
+        return address;
       }
     }
   }

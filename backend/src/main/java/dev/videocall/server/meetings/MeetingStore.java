@@ -184,12 +184,40 @@ public final class MeetingStore {
   }
 
   /** Sets someone's state (and name), adding them when they were not known. */
-  public void setState(String meetingId, String subject, String name, State state, long nowMs) {
-    inTransaction(
-        c -> {
-          upsertParticipant(c, meetingId, subject, name, state, nowMs);
-          return null;
-        });
+  /**
+   * Records where someone stands. A removal or rejection is final: nothing but another removal
+   * overwrites it, so a join that read the old state just before a host's decision cannot undo it.
+   *
+   * @return false when the row was final and stays as it was
+   */
+  public boolean setState(String meetingId, String subject, String name, State state, long nowMs) {
+    return inTransaction(c -> upsertParticipant(c, meetingId, subject, name, state, nowMs));
+  }
+
+  /**
+   * A waiting guest asked again: still there.
+   *
+   * @return true when hosts had stopped listing them (not seen since {@code staleBeforeMs})
+   */
+  public boolean seen(String meetingId, String subject, long nowMs, long staleBeforeMs) {
+    int stale =
+        update(
+            "UPDATE participants SET seen_at = ? WHERE meeting_id = ? AND subject = ?"
+                + " AND state = 'WAITING' AND seen_at < ?",
+            nowMs,
+            meetingId,
+            subject,
+            staleBeforeMs);
+    if (stale > 0) {
+      return true;
+    }
+    update(
+        "UPDATE participants SET seen_at = ? WHERE meeting_id = ? AND subject = ?"
+            + " AND state = 'WAITING'",
+        nowMs,
+        meetingId,
+        subject);
+    return false;
   }
 
   /**
@@ -220,16 +248,17 @@ public final class MeetingStore {
         meetingId);
   }
 
-  /** Who waits, first come first. */
-  public List<Participant> waiting(String meetingId) {
+  /** Who waits and asked since {@code seenSinceMs}, first come first. */
+  public List<Participant> waiting(String meetingId, long seenSinceMs) {
     return query(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT meeting_id, subject, display_name, state, requested_at, last_joined_at"
                       + " FROM participants WHERE meeting_id = ? AND state = 'WAITING'"
-                      + " ORDER BY requested_at")) {
+                      + " AND seen_at >= ? ORDER BY requested_at")) {
             s.setString(1, meetingId);
+            s.setLong(2, seenSinceMs);
             List<Participant> out = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
               while (r.next()) {
@@ -241,13 +270,15 @@ public final class MeetingStore {
         });
   }
 
-  public int waitingCount(String meetingId) {
+  public int waitingCount(String meetingId, long seenSinceMs) {
     return query(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT COUNT(*) FROM participants WHERE meeting_id = ? AND state = 'WAITING'")) {
+                  "SELECT COUNT(*) FROM participants WHERE meeting_id = ? AND state = 'WAITING'"
+                      + " AND seen_at >= ?")) {
             s.setString(1, meetingId);
+            s.setLong(2, seenSinceMs);
             try (ResultSet r = s.executeQuery()) {
               r.next();
               return r.getInt(1);
@@ -263,6 +294,21 @@ public final class MeetingStore {
         nowMs,
         meetingId,
         subject);
+  }
+
+  /**
+   * Deletes meetings created before {@code cutoffMs} that nobody joined, asked to join or waited
+   * for since then (hosts and participants go with them); returns how many.
+   */
+  public int purgeIdle(long cutoffMs) {
+    return update(
+        "DELETE FROM meetings WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM participants p"
+            + " WHERE p.meeting_id = meetings.id AND (p.requested_at >= ? OR p.last_joined_at >= ?"
+            + " OR p.seen_at >= ?))",
+        cutoffMs,
+        cutoffMs,
+        cutoffMs,
+        cutoffMs);
   }
 
   public void setLocked(String meetingId, boolean locked) {
@@ -357,32 +403,48 @@ public final class MeetingStore {
     }
   }
 
-  private static void upsertParticipant(
+  private static boolean upsertParticipant(
       Connection c, String meetingId, String subject, String name, State state, long nowMs)
       throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "UPDATE participants SET display_name = ?, state = ?, requested_at = ?"
-                + " WHERE meeting_id = ? AND subject = ?")) {
+            "UPDATE participants SET display_name = ?, state = ?, requested_at = ?, seen_at = ?"
+                + " WHERE meeting_id = ? AND subject = ?"
+                + " AND (state NOT IN ('REMOVED', 'REJECTED') OR ? = 'REMOVED')")) {
       s.setString(1, name);
       s.setString(2, state.name());
       s.setLong(3, nowMs);
-      s.setString(4, meetingId);
-      s.setString(5, subject);
+      s.setLong(4, nowMs);
+      s.setString(5, meetingId);
+      s.setString(6, subject);
+      s.setString(7, state.name());
       if (s.executeUpdate() > 0) {
-        return;
+        return true;
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT 1 FROM participants WHERE meeting_id = ? AND subject = ?")) {
+      s.setString(1, meetingId);
+      s.setString(2, subject);
+      try (ResultSet r = s.executeQuery()) {
+        if (r.next()) {
+          return false; // removed or rejected: final
+        }
       }
     }
     try (PreparedStatement s =
         c.prepareStatement(
-            "INSERT INTO participants (meeting_id, subject, display_name, state, requested_at)"
-                + " VALUES (?, ?, ?, ?, ?)")) {
+            "INSERT INTO participants"
+                + " (meeting_id, subject, display_name, state, requested_at, seen_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
       s.setString(1, meetingId);
       s.setString(2, subject);
       s.setString(3, name);
       s.setString(4, state.name());
       s.setLong(5, nowMs);
+      s.setLong(6, nowMs);
       s.executeUpdate();
+      return true;
     } catch (SQLException e) {
       if (!duplicate(e)) {
         throw e;

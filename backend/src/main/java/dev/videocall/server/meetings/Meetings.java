@@ -16,12 +16,13 @@ import dev.videocall.types.DisplayNames;
 import dev.videocall.types.Ids;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +78,15 @@ public final class Meetings implements AutoCloseable {
   private final Counters counters;
   private final Clock clock;
   private final int maxWaiting;
-  private final ExecutorService background =
-      Executors.newSingleThreadExecutor(
+
+  /**
+   * A waiting guest who has not asked for 60 s (a closed tab, a sleeping laptop) is no longer
+   * listed for hosts nor counted against --max-waiting; asking again lists them again.
+   */
+  static final long WAITING_STALE_MS = 60_000;
+
+  private final java.util.concurrent.ScheduledExecutorService background =
+      Executors.newSingleThreadScheduledExecutor(
           r -> {
             Thread t = new Thread(r, "meetings");
             t.setDaemon(true);
@@ -91,7 +99,8 @@ public final class Meetings implements AutoCloseable {
       Relay relay,
       Counters counters,
       Clock clock,
-      int maxWaiting) {
+      int maxWaiting,
+      Duration retention) {
     this.store = store;
     this.tokens = tokens;
     this.relay = relay;
@@ -99,6 +108,24 @@ public final class Meetings implements AutoCloseable {
     this.clock = clock;
     this.maxWaiting = maxWaiting;
     relay.onLocalLeave(m -> background.execute(() -> departed(m)));
+    background.scheduleWithFixedDelay(() -> purge(retention), 1, 60, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Deletes meetings idle for longer than {@code retention} (the database does not grow forever).
+   */
+  int purge(Duration retention) {
+    try {
+      int n = store.purgeIdle(now() - retention.toMillis());
+      if (n > 0) {
+        counters.add(Name.MEETINGS_PURGED, n);
+        log.info("deleted {} meetings idle for over {} days", n, retention.toDays());
+      }
+      return n;
+    } catch (RuntimeException e) {
+      log.warn("deleting idle meetings failed: {}", e.toString());
+      return 0;
+    }
   }
 
   public Tokens tokens() {
@@ -162,7 +189,9 @@ public final class Meetings implements AutoCloseable {
       m = store.find(meetingId).orElseThrow();
     }
     if (host) {
-      store.setState(meetingId, who.subject(), name, State.ADMITTED, now());
+      if (!store.setState(meetingId, who.subject(), name, State.ADMITTED, now())) {
+        return refusedAsStored(meetingId, who);
+      }
       return admitted(who.subject(), name, m, true);
     }
     Optional<Participant> p = store.participant(meetingId, who.subject());
@@ -176,7 +205,9 @@ public final class Meetings implements AutoCloseable {
       throw new Problem(403, "REJECTED", "a host did not let you in");
     }
     if (state == State.ADMITTED) {
-      store.setState(meetingId, who.subject(), name, State.ADMITTED, now());
+      if (!store.setState(meetingId, who.subject(), name, State.ADMITTED, now())) {
+        return refusedAsStored(meetingId, who); // a host's decision came in between
+      }
       return admitted(who.subject(), name, m, false);
     }
     if (m.locked()) {
@@ -184,21 +215,36 @@ public final class Meetings implements AutoCloseable {
       throw new Problem(403, "MEETING_LOCKED", "the meeting is locked: nobody new can join");
     }
     if (!m.waitingRoom()) {
-      store.setState(meetingId, who.subject(), name, State.ADMITTED, now());
+      if (!store.setState(meetingId, who.subject(), name, State.ADMITTED, now())) {
+        return refusedAsStored(meetingId, who);
+      }
       return admitted(who.subject(), name, m, false);
     }
-    if (state != State.WAITING && store.waitingCount(meetingId) >= maxWaiting) {
+    if (state != State.WAITING
+        && store.waitingCount(meetingId, now() - WAITING_STALE_MS) >= maxWaiting) {
       counters.inc(Name.JOIN_REFUSED);
       throw new Problem(
           503, "WAITING_ROOM_FULL", "the waiting room is full (" + maxWaiting + "): try later");
     }
-    store.setState(meetingId, who.subject(), name, State.WAITING, now());
+    if (!store.setState(meetingId, who.subject(), name, State.WAITING, now())) {
+      return refusedAsStored(meetingId, who);
+    }
     if (state != State.WAITING) {
       counters.inc(Name.JOIN_WAITING);
       log.info("{} waits to join {}", who.subject(), meetingId);
       tellHosts(meetingId);
     }
     return Join.waiting(m);
+  }
+
+  /** A host removed or rejected this person while their join was being decided. */
+  private Join refusedAsStored(String meetingId, Tokens.Identity who) {
+    counters.inc(Name.JOIN_REFUSED);
+    State now = store.participant(meetingId, who.subject()).map(Participant::state).orElse(null);
+    if (now == State.REMOVED) {
+      throw new Problem(403, "REMOVED", "a host removed you from this meeting");
+    }
+    throw new Problem(403, "REJECTED", "a host did not let you in");
   }
 
   /** Where a join stands now, without asking again (a waiting guest polls this). */
@@ -219,7 +265,12 @@ public final class Meetings implements AutoCloseable {
                 () -> new Problem(404, "NOT_REQUESTED", "you have not asked to join this meeting"));
     return switch (p.state()) {
       case ADMITTED -> admitted(who.subject(), p.displayName(), m, false);
-      case WAITING -> Join.waiting(m);
+      case WAITING -> {
+        if (store.seen(meetingId, who.subject(), now(), now() - WAITING_STALE_MS)) {
+          tellHosts(meetingId); // back from a long pause: listed again
+        }
+        yield Join.waiting(m);
+      }
       case REJECTED -> Join.rejected(m);
       case REMOVED -> throw new Problem(403, "REMOVED", "a host removed you from this meeting");
     };
@@ -266,7 +317,8 @@ public final class Meetings implements AutoCloseable {
                 .participant(meetingId, who.subject())
                 .map(p -> p.state().name().toLowerCase(java.util.Locale.ROOT))
                 .orElse("none");
-    return new View(m, hosts, host, state, host ? store.waitingCount(meetingId) : 0);
+    return new View(
+        m, hosts, host, state, host ? store.waitingCount(meetingId, now() - WAITING_STALE_MS) : 0);
   }
 
   public List<Meeting> mine(Tokens.Identity who) {
@@ -275,7 +327,7 @@ public final class Meetings implements AutoCloseable {
 
   public List<Participant> waiting(Tokens.Identity who, String meetingId) {
     requireHost(who, meetingId);
-    return store.waiting(meetingId);
+    return store.waiting(meetingId, now() - WAITING_STALE_MS);
   }
 
   // ---- hosts' actions ----
@@ -306,7 +358,7 @@ public final class Meetings implements AutoCloseable {
   }
 
   private int admitEveryoneWaiting(Tokens.Identity who, String meetingId) {
-    List<Participant> waiting = store.waiting(meetingId);
+    List<Participant> waiting = store.waiting(meetingId, now() - WAITING_STALE_MS);
     int n = 0;
     for (Participant p : waiting) {
       if (store.decide(
@@ -366,8 +418,9 @@ public final class Meetings implements AutoCloseable {
     }
     String name =
         store.participant(meetingId, subject).map(Participant::displayName).orElse(subject);
-    store.setState(meetingId, subject, name, State.REMOVED, now());
+    // the host row first: a join of theirs that saw them as host then finds the removal final
     boolean wasHost = store.removeHost(meetingId, subject);
+    store.setState(meetingId, subject, name, State.REMOVED, now());
     log.info("{} removed {} from {}", who.subject(), subject, meetingId);
     relay.notice(
         meetingId,
@@ -528,6 +581,8 @@ public final class Meetings implements AutoCloseable {
 
       @Override
       public Decision decide(Request r) {
+        // before any read: a host's decision after this instant refuses the session at join
+        long decidedAt = System.nanoTime();
         Tokens.Room room;
         try {
           room = tokens.verifyRoom(r.token());
@@ -577,7 +632,7 @@ public final class Meetings implements AutoCloseable {
                     : "you have not been let into this meeting");
           }
           store.joined(room.meetingId(), room.subject(), now());
-          return new Admitted(room.subject(), room.meetingId(), room.name());
+          return new Admitted(room.subject(), room.meetingId(), room.name(), decidedAt);
         } catch (RuntimeException e) {
           log.warn("admission failed: {}", e.toString());
           return new Refused(503, "UNAVAILABLE", "the meeting database does not answer");

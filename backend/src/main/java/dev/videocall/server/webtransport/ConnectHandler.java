@@ -80,6 +80,11 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
       respond(ctx, 400, new Admission.Refused(400, "BAD_REQUEST", "the query is not decodable"));
       return;
     }
+    // the cheap check first: a full server or address costs no database read
+    if (relay.admissionProblem(addressOf((QuicStreamChannel) ctx.channel())) != null) {
+      respond(ctx, 429, null);
+      return;
+    }
     Admission.Request request =
         new Admission.Request(open ? parts[2] : null, open ? parts[3] : null, token, name);
     if (!admission.blocking()) {
@@ -87,24 +92,31 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
       return;
     }
     // a database answers: not on the event loop, which carries every connection's packets
+    CompletableFuture<Admission.Decision> decision;
+    try {
+      decision = CompletableFuture.supplyAsync(() -> admission.decide(request), DECIDERS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      relay.counters().inc(Counters.Name.REFUSED_SESSIONS_LIMIT);
+      respond(ctx, 503, new Admission.Refused(503, "BUSY", "too many sessions opening: try again"));
+      return;
+    }
     deciding = true;
-    CompletableFuture.supplyAsync(() -> admission.decide(request), DECIDERS)
-        .whenComplete(
-            (d, error) ->
-                ctx.executor()
-                    .execute(
-                        () -> {
-                          deciding = false;
-                          if (!ctx.channel().isActive()) {
-                            return;
-                          }
-                          admit(
-                              ctx,
-                              error != null
-                                  ? new Admission.Refused(
-                                      503, "UNAVAILABLE", "admission failed, try again")
-                                  : d);
-                        }));
+    decision.whenComplete(
+        (d, error) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      deciding = false;
+                      if (!ctx.channel().isActive()) {
+                        return;
+                      }
+                      admit(
+                          ctx,
+                          error != null
+                              ? new Admission.Refused(
+                                  503, "UNAVAILABLE", "admission failed, try again")
+                              : d);
+                    }));
   }
 
   private void admit(ChannelHandlerContext ctx, Admission.Decision decision) {
@@ -132,16 +144,24 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
     ctx.writeAndFlush(ok);
     try {
       session.relaySession =
-          relay.join(a.userId(), a.meetingId(), a.displayName(), session, address);
+          relay.join(
+              a.userId(), a.meetingId(), a.displayName(), session, address, a.decidedAtNanos());
     } catch (Relay.Refused e) {
       session.close(e.code(), e.getMessage());
     }
   }
 
-  /** Admission decisions that read a database: a few threads, off the QUIC event loop. */
+  /**
+   * Admission decisions that read a database: a few threads, off the QUIC event loop, and a bounded
+   * queue (a flood of CONNECTs is answered 503 rather than queued without end).
+   */
   private static final java.util.concurrent.ExecutorService DECIDERS =
-      java.util.concurrent.Executors.newFixedThreadPool(
+      new java.util.concurrent.ThreadPoolExecutor(
           4,
+          4,
+          0,
+          java.util.concurrent.TimeUnit.SECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(256),
           r -> {
             Thread t = new Thread(r, "webtransport-admission");
             t.setDaemon(true);

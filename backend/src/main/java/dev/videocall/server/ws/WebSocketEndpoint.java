@@ -58,6 +58,14 @@ public final class WebSocketEndpoint {
   }
 
   private void beforeUpgrade(io.javalin.http.Context ctx) {
+    // the client's address as Jetty sees it: the proxy's X-Forwarded-For with --trust-proxy
+    String address = ctx.req().getRemoteAddr();
+    // the cheap check first: a full server or address costs no database read
+    String problem = relay.admissionProblem(address);
+    if (problem != null) {
+      refuse(ctx, 429, new Admission.Refused(429, "TOO_MANY_SESSIONS", problem).json());
+      return;
+    }
     Map<String, String> params = ctx.pathParamMap();
     Admission.Decision d =
         admission.decide(
@@ -70,14 +78,8 @@ public final class WebSocketEndpoint {
       refuse(ctx, r.status(), r.json());
       return;
     }
-    // the client's address as Jetty sees it: the proxy's X-Forwarded-For with --trust-proxy
-    String address = ctx.req().getRemoteAddr();
     ctx.attribute(ADDRESS, address);
     ctx.attribute(ADMITTED, d);
-    String problem = relay.admissionProblem(address);
-    if (problem != null) {
-      refuse(ctx, 429, new Admission.Refused(429, "TOO_MANY_SESSIONS", problem).json());
-    }
   }
 
   /**
@@ -115,7 +117,8 @@ public final class WebSocketEndpoint {
                     a.meetingId(),
                     a.displayName(),
                     new JettyLink(ctx.session),
-                    ctx.<String>attribute(ADDRESS));
+                    ctx.<String>attribute(ADDRESS),
+                    a.decidedAtNanos());
             sessions.put(ctx.sessionId(), s);
           } catch (Relay.Refused e) {
             ctx.closeSession(e.code(), e.getMessage());

@@ -349,4 +349,42 @@ class RelayTest {
     assertEquals(1, counters.get(Counters.Name.REFUSED_SESSIONS_PER_IP));
     assertEquals(1, counters.get(Counters.Name.REFUSED_SESSIONS_LIMIT));
   }
+
+  @Test
+  void aSessionAdmittedBeforeAHostRemovedItsUserOrEndedTheMeetingIsRefusedAtJoin() {
+    long admittedBefore = System.nanoTime();
+    FakeLink bob = new FakeLink();
+    relay.join("bob", "m1", null, bob, null, admittedBefore);
+    relay.notice(
+        "m1",
+        "bob",
+        MeetingEvents.notice(MeetingEventType.PARTICIPANT_REMOVED, "m1", "bob", "Hana", ""),
+        CloseCodes.REMOVED,
+        "removed by a host");
+    assertEquals(CloseCodes.REMOVED, bob.closeCode, "the one present is closed");
+    // a connection of bob's whose admission was decided before the removal, arriving now
+    Relay.Refused late =
+        assertThrows(
+            Relay.Refused.class,
+            () -> relay.join("bob", "m1", null, new FakeLink(), null, admittedBefore));
+    assertEquals(CloseCodes.REMOVED, late.code());
+    // others, and anyone admitted after the decision (the database said so), are not affected
+    relay.join("carol", "m1", null, new FakeLink(), null, admittedBefore);
+    relay.join("bob", "m1", null, new FakeLink(), null, System.nanoTime());
+
+    long beforeEnd = System.nanoTime();
+    relay.notice(
+        "m1",
+        "",
+        MeetingEvents.notice(MeetingEventType.MEETING_ENDED, "m1", "", "Hana", ""),
+        CloseCodes.MEETING_ENDED,
+        "ended");
+    assertEquals(
+        CloseCodes.MEETING_ENDED,
+        assertThrows(
+                Relay.Refused.class,
+                () -> relay.join("dave", "m1", null, new FakeLink(), null, beforeEnd))
+            .code());
+    relay.join("dave", "m2", null, new FakeLink(), null, beforeEnd);
+  }
 }

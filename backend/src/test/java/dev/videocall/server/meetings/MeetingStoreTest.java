@@ -58,19 +58,35 @@ class MeetingStoreTest {
       store.setState(id, "g-ann", "Ann", State.WAITING, 2000);
       store.setState(id, "g-ben", "Ben", State.WAITING, 2001);
       assertEquals(
-          List.of("g-ann", "g-ben"), store.waiting(id).stream().map(p -> p.subject()).toList());
-      assertEquals(2, store.waitingCount(id));
+          List.of("g-ann", "g-ben"), store.waiting(id, 0).stream().map(p -> p.subject()).toList());
+      assertEquals(2, store.waitingCount(id, 0));
       assertTrue(store.decide(id, "g-ann", State.WAITING, State.ADMITTED, "g-host", 3000));
       assertFalse(
           store.decide(id, "g-ann", State.WAITING, State.REJECTED, "g-host", 3001), "decided once");
       assertEquals(1, store.admitAll(id, "g-host", 3002));
-      assertEquals(0, store.waitingCount(id));
+      assertEquals(0, store.waitingCount(id, 0));
 
       assertTrue(store.addHost(id, "g-ann", 4000));
       assertFalse(store.addHost(id, "g-ann", 4001));
       assertEquals(List.of("g-host", "g-ann"), store.hosts(id));
       assertEquals(List.of(id), store.hostedBy("g-ann").stream().map(Meeting::id).toList());
       assertTrue(store.removeHost(id, "g-ann"));
+
+      // who stopped asking is not listed; asking again lists them again
+      store.setState(id, "g-cat", "Cat", State.WAITING, 4500);
+      assertEquals(0, store.waitingCount(id, 4501));
+      assertTrue(store.seen(id, "g-cat", 4600, 4501), "was stale");
+      assertFalse(store.seen(id, "g-cat", 4700, 4501));
+      assertEquals(1, store.waitingCount(id, 4501));
+      // a removal or rejection is final: a join that read an older state cannot undo it
+      assertTrue(store.setState(id, "g-cat", "Cat", State.REMOVED, 4800));
+      assertFalse(store.setState(id, "g-cat", "Cat", State.ADMITTED, 4801));
+      assertFalse(store.setState(id, "g-cat", "Cat", State.WAITING, 4802));
+      assertEquals(State.REMOVED, store.participant(id, "g-cat").orElseThrow().state());
+      store.setState(id, "g-dan", "Dan", State.WAITING, 4803);
+      assertTrue(store.decide(id, "g-dan", State.WAITING, State.REJECTED, "g-host", 4804));
+      assertFalse(store.setState(id, "g-dan", "Dan", State.WAITING, 4805), "rejected is final");
+      assertTrue(store.setState(id, "g-dan", "Dan", State.REMOVED, 4806), "removal overrides");
 
       store.joined(id, "g-ben", 5000);
       assertEquals(5000L, store.participant(id, "g-ben").orElseThrow().lastJoinedAtMs());
@@ -81,6 +97,16 @@ class MeetingStoreTest {
       assertTrue(m.locked() && !m.waitingRoom() && m.ended());
       store.setEnded(id, null);
       assertFalse(store.find(id).orElseThrow().ended());
+
+      // idle meetings go, with their hosts and participants; one in use stays
+      String idle = which + "-idle";
+      store.create(new Meeting(idle, idle, "g-old", 100, true, false, null), "Old");
+      store.joined(idle, "g-old", 200);
+      // (other tests' meetings may share this database: at least this one)
+      assertTrue(store.purgeIdle(4999) >= 1, "the meeting unused since before 4999");
+      assertTrue(store.find(idle).isEmpty());
+      assertTrue(store.hostedBy("g-old").isEmpty());
+      assertTrue(store.find(id).isPresent(), "g-ben joined at 5000");
     }
   }
 
