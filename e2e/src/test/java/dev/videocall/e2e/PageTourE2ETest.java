@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.videocall.testkit.ServerProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,6 +23,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * only by a keyboard: the phone does it all by tapping.
  */
 class PageTourE2ETest {
+  private static Page open(Chromium chromium, List<BrowserContext> contexts, int w, int h) {
+    return Screens.open(chromium, contexts, w, h);
+  }
+
+  private static void assertFits(Page page, String selector) {
+    Screens.assertFits(page, selector);
+  }
 
   @ParameterizedTest(name = "{0}x{1}")
   @CsvSource({"1280, 800", "390, 844"})
@@ -40,7 +44,7 @@ class PageTourE2ETest {
                 List.of("--use-file-for-fake-audio-capture=" + talk.toAbsolutePath()))) {
       String base = "http://localhost:" + server.httpPort;
       Page zoe = open(chromium, contexts, width, height);
-      Shots shots = new Shots(zoe, "tour-" + tag);
+      Screens.Shots shots = new Screens.Shots(zoe, "tour-" + tag);
       zoe.navigate(base + "/");
       zoe.waitForSelector("html[data-state=ready]");
       assertFits(zoe, "#home button, #home input, #home a");
@@ -156,52 +160,5 @@ class PageTourE2ETest {
         c.close();
       }
     }
-  }
-
-  private static Page open(Chromium chromium, List<BrowserContext> contexts, int w, int h) {
-    BrowserContext c =
-        chromium.browser.newContext(
-            new Browser.NewContextOptions()
-                .setViewportSize(w, h)
-                .setHasTouch(w < 640)
-                .setIsMobile(w < 640)
-                .setPermissions(List.of("camera", "microphone", "clipboard-write")));
-    contexts.add(c);
-    return c.newPage();
-  }
-
-  /** Screenshots of one person's page, numbered by state. */
-  private record Shots(Page page, String prefix) {
-    void take(String state) throws java.io.IOException {
-      Files.createDirectories(Artifacts.DIR);
-      page.screenshot(
-          new Page.ScreenshotOptions()
-              .setPath(Artifacts.DIR.resolve(prefix + "-" + state + ".png")));
-    }
-  }
-
-  /**
-   * Every visible element that matches {@code selector} is inside the window, and what can be
-   * clicked is big enough: 44 x 44 px on a phone (a fingertip, WCAG 2.5.5), 24 x 24 with a mouse
-   * (WCAG 2.5.8).
-   */
-  private static void assertFits(Page page, String selector) {
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> bad =
-        (List<Map<String, Object>>)
-            page.evaluate(
-                "sel => { const W = innerWidth, H = innerHeight, out = [];"
-                    + " for (const e of document.querySelectorAll(sel)) {"
-                    + "  if (!(e.offsetWidth || e.offsetHeight)) continue;"
-                    + "  const r = e.getBoundingClientRect();"
-                    + "  const what = e.id || e.getAttribute('aria-label') || e.textContent.trim();"
-                    + "  if (r.left < -1 || r.top < -1 || r.right > W + 1 || r.bottom > H + 1)"
-                    + "   out.push({outside: what, l: r.left, t: r.top, r: r.right, b: r.bottom});"
-                    + "  if ((e.tagName === 'BUTTON' || e.tagName === 'A' || e.tagName === 'SELECT')"
-                    + "      && Math.min(r.width, r.height) < (innerWidth < 640 ? 44 : 24) - 0.5)"
-                    + "   out.push({small: what, w: r.width, h: r.height}); }"
-                    + " return out; }",
-                selector);
-    assertTrue(bad.isEmpty(), "outside the window or too small: " + bad);
   }
 }

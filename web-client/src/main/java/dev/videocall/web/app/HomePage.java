@@ -1,6 +1,7 @@
 package dev.videocall.web.app;
 
 import dev.videocall.types.DisplayNames;
+import dev.videocall.web.browser.Http;
 import dev.videocall.web.browser.Js;
 import org.teavm.jso.dom.events.Event;
 import org.teavm.jso.dom.html.HTMLDocument;
@@ -8,7 +9,8 @@ import org.teavm.jso.dom.html.HTMLElement;
 
 /**
  * The home page at {@code /}: a display name (free text, remembered) and a meeting to join, or a
- * new meeting with an unguessable name; both lead to {@code /meeting/<meeting>}.
+ * new meeting with an unguessable name (created on the server with this person as host, when
+ * identity is on); both lead to {@code /meeting/<meeting>}.
  */
 final class HomePage {
   private final HTMLDocument doc = HTMLDocument.current();
@@ -43,7 +45,56 @@ final class HomePage {
       return;
     }
     Prefs.set("name", name);
-    Js.navigate("/meeting/" + meeting);
+    if (newMeeting == null) {
+      Js.navigate("/meeting/" + meeting);
+      return;
+    }
+    // a new meeting is created now, with this person as its host (with identity on)
+    el("home-new").setAttribute("disabled", "");
+    MeetingAccess access = new MeetingAccess(null, null);
+    MeetingAccess.Answer failed =
+        new MeetingAccess.Answer() {
+          @Override
+          public void ok(String r) {}
+
+          @Override
+          public void failed(int status, String code, String message) {
+            el("home-new").removeAttribute("disabled");
+            show(
+                "home-meeting-error",
+                status == 0
+                    ? "The server cannot be reached. Try again."
+                    : "Could not start a meeting: " + message);
+          }
+        };
+    access.identify(
+        name,
+        new MeetingAccess.Answer() {
+          @Override
+          public void ok(String r) {
+            if (access.open()) {
+              Js.navigate("/meeting/" + newMeeting);
+              return;
+            }
+            access.create(
+                new MeetingAccess.Answer() {
+                  @Override
+                  public void ok(String created) {
+                    Js.navigate("/meeting/" + Http.field(created, "id"));
+                  }
+
+                  @Override
+                  public void failed(int status, String code, String message) {
+                    failed.failed(status, code, message);
+                  }
+                });
+          }
+
+          @Override
+          public void failed(int status, String code, String message) {
+            failed.failed(status, code, message);
+          }
+        });
   }
 
   /** A meeting id typed or pasted: the id itself, or the last segment of a meeting link. */

@@ -233,14 +233,53 @@ final class JoinScreen {
       return;
     }
     Prefs.set("name", name);
-    hide();
+    busy(true);
     listener.join(name);
+  }
+
+  /** While the server is asked: Join cannot be pressed twice. */
+  void busy(boolean busy) {
+    if (busy) {
+      el("connect").setAttribute("disabled", "");
+    } else {
+      el("connect").removeAttribute("disabled");
+    }
+  }
+
+  /** The server did not let this person in yet, for a reason they can fix (or retry). */
+  void problem(String text) {
+    busy(false);
+    HTMLElement error = el("join-name-error");
+    error.setHidden(false);
+    error.setInnerText(text);
+  }
+
+  /**
+   * In the waiting room: the preview stays, the form gives way to "Asking to join…" (Cancel); or
+   * back to the form.
+   */
+  void waiting(boolean waiting, String meetingTitle) {
+    el("join-form").setHidden(waiting);
+    el("waiting").setHidden(!waiting);
+    if (waiting) {
+      el("join-name-error").setHidden(true);
+      el("waiting-detail")
+          .setInnerText("You'll join " + meetingTitle + " as soon as a host lets you in.");
+      doc.getDocumentElement().setAttribute("data-state", "waiting");
+      Js.focus(el("waiting-cancel"));
+    } else {
+      busy(false);
+      doc.getDocumentElement().setAttribute("data-state", "ready");
+    }
   }
 
   /** Leaves the screen; the preview stops (the meeting shows the camera in its own tile). */
   void hide() {
     active = false;
     el("join").setHidden(true);
+    el("waiting").setHidden(true);
+    el("join-form").setHidden(false);
+    busy(false);
     el("preview").setHidden(true);
     if (meter != null) {
       Levels.close(meter);

@@ -45,7 +45,10 @@ final class MeetingApp
   private final Toasts toasts;
   private final Diagnostics diagnostics;
   private final Controls controls = new Controls();
+  private final MeetingAccess access;
+  private final HostTools hostTools;
   private JoinScreen join;
+  private AskToJoin ask;
   private ChatPanel chat;
   private ParticipantsPanel people;
   private MeetingConnection connection;
@@ -75,6 +78,26 @@ final class MeetingApp
     this.view = new MeetingView(el("tiles"));
     this.toasts = new Toasts(el("toasts"));
     this.diagnostics = new Diagnostics(el("diagnostics"), el("diagnostics-rows"), el("rtt"));
+    this.access = new MeetingAccess(meeting, user);
+    this.hostTools =
+        new HostTools(
+            access,
+            new HostTools.Listener() {
+              @Override
+              public void hostsChanged() {
+                renderPeople();
+              }
+
+              @Override
+              public void toast(String text) {
+                toasts.show(text);
+              }
+
+              @Override
+              public void confirmEnd() {
+                el("leave-dialog").setHidden(false);
+              }
+            });
   }
 
   @org.teavm.jso.JSBody(script = "try { return new AudioContext(); } catch (vcE) { return null; }")
@@ -86,36 +109,46 @@ final class MeetingApp
   void start() {
     doc.setTitle(meeting + " · videocall");
     el("meeting-name").setInnerText(meeting);
-    join = new JoinScreen(media, audio, this::enter);
+    join =
+        new JoinScreen(
+            media,
+            audio,
+            name -> {
+              connectClickedMs = Page.nowMs(); // the join latency includes asking the server
+              ask.ask(name);
+            });
+    ask =
+        new AskToJoin(
+            access,
+            join,
+            new AskToJoin.Listener() {
+              @Override
+              public void admitted(String displayName) {
+                join.hide();
+                enter(displayName);
+              }
+
+              @Override
+              public void refused(String code, String message) {
+                join.hide();
+                media.closeAll();
+                showEnded(code, message);
+              }
+            });
+    on("waiting-cancel", ask::cancel);
+    // /meeting/<user>/<meeting>: the user segment names the person (a name hint with identity)
     String defaultName =
         Prefs.displayName().isEmpty() && shortcutUser != null ? shortcutUser : Prefs.displayName();
     join.start(meeting, defaultName);
-    if (shortcutUser != null) {
-      user = shortcutUser;
-    } else {
-      Identity.userId(
-          id -> {
-            user = id;
-            if (id == null) {
-              el("connect").setAttribute("disabled", "");
-              HTMLElement m = el("device-message");
-              m.setInnerText(
-                  "The server did not give this browser an identity. Reload to try again.");
-              m.setHidden(false);
-            }
-          });
-    }
     setUpMeeting();
   }
 
   // ---- entering and leaving ----
 
   private void enter(String name) {
-    if (user == null) {
-      return;
-    }
+    user = access.user();
+    doc.getDocumentElement().setAttribute("data-user", user);
     displayName = name;
-    connectClickedMs = Page.nowMs();
     resume(audio);
     inMeeting = true;
     el("join").setHidden(true);
@@ -136,14 +169,82 @@ final class MeetingApp
     }
     updateButtons();
     Devices.setSpeaker(audio, media.speakerDevice());
-    connection = new MeetingConnection(user, meeting, name, this);
+    connection = new MeetingConnection(access, name, this);
     connection.open();
+    hostTools.start();
     startClock();
     renderPeople();
     view.layout();
   }
 
+  /** A host is asked whether the meeting goes on without them, or ends for everyone. */
+  private void leaveAsked() {
+    if (hostTools.isHost()) {
+      el("leave-dialog").setHidden(false);
+      Js.focus(el("leave-only"));
+      return;
+    }
+    leave();
+  }
+
   private void leave() {
+    stopMeeting();
+    el("left-title").setInnerText("You left the meeting");
+    el("left-detail").setInnerText("You were in " + meeting + ".");
+    el("rejoin").setHidden(false);
+    doc.getDocumentElement().setAttribute("data-state", "left");
+  }
+
+  /**
+   * The end of this person's meeting, not of their choosing: removed, the meeting ended, or never
+   * let in. Nothing is retried, and the screen says why.
+   */
+  private void showEnded(String code, String message) {
+    if (inMeeting) {
+      stopMeeting();
+    }
+    el("join").setHidden(true);
+    el("meeting").setHidden(true);
+    el("left").setHidden(false);
+    String title;
+    String detail;
+    String state;
+    switch (code) {
+      case "REMOVED" -> {
+        title = "You were removed from the meeting";
+        detail = "A host removed you from " + meeting + ". You can't rejoin it.";
+        state = "removed";
+      }
+      case "MEETING_ENDED" -> {
+        title = "The meeting has ended";
+        detail = "A host ended " + meeting + " for everyone.";
+        state = "ended";
+      }
+      case "REJECTED" -> {
+        title = "You weren't let in";
+        detail = "A host of " + meeting + " did not let you in.";
+        state = "rejected";
+      }
+      case "MEETING_LOCKED" -> {
+        title = "This meeting is locked";
+        detail = "A host locked " + meeting + ": nobody new can join. Ask a host to unlock it.";
+        state = "locked";
+      }
+      default -> {
+        title = "You can't join this meeting";
+        detail = message;
+        state = "refused";
+      }
+    }
+    el("left-title").setInnerText(title);
+    el("left-detail").setInnerText(detail);
+    el("rejoin").setHidden(true);
+    doc.getDocumentElement().setAttribute("data-state", state);
+  }
+
+  private void stopMeeting() {
+    el("leave-dialog").setHidden(true);
+    hostTools.stop();
     inMeeting = false;
     connection.close();
     stopSharing();
@@ -160,8 +261,6 @@ final class MeetingApp
     stopClock();
     el("meeting").setHidden(true);
     el("left").setHidden(false);
-    el("left-detail").setInnerText("You were in " + meeting + ".");
-    doc.getDocumentElement().setAttribute("data-state", "left");
   }
 
   /** Rejoin from the "you left" screen: the devices that were on come back on. */
@@ -169,10 +268,11 @@ final class MeetingApp
     el("left").setHidden(true);
     media.openMic(
         m -> {
+          connectClickedMs = Page.nowMs();
           if (media.cameraWanted()) {
-            media.openCamera(c -> enter(displayName));
+            media.openCamera(c -> ask.ask(displayName));
           } else {
-            enter(displayName);
+            ask.ask(displayName);
           }
         });
   }
@@ -189,10 +289,18 @@ final class MeetingApp
     controls.bind("toggle-people", "p", "Show who is here", () -> togglePanel("people"));
     controls.bind("toggle-layout", "l", "Switch between grid and speaker view", this::toggleLayout);
     controls.bind("toggle-diagnostics", "d", "Show connection details", this::toggleDiagnostics);
-    controls.bind("leave", "X", "Leave the meeting", this::leave);
+    controls.bind("leave", "X", "Leave the meeting", this::leaveAsked);
     controls.bind("toggle-more", null, null, this::toggleMoreMenu);
     controls.start(this::escape);
     on("use-here", this::useHere);
+    on("leave-only", this::leave);
+    on(
+        "leave-end",
+        () -> {
+          el("leave-dialog").setHidden(true);
+          hostTools.end();
+        });
+    on("leave-cancel", () -> el("leave-dialog").setHidden(true));
     on("rejoin", this::rejoin);
     on("tab-chat", () -> showPanel("chat"));
     on("tab-people", () -> showPanel("people"));
@@ -242,7 +350,21 @@ final class MeetingApp
             el("toggle-chat"),
             p -> send(p, false),
             () -> "chat".equals(panel));
-    people = new ParticipantsPanel(el("people-panel"), el("people-count"));
+    people =
+        new ParticipantsPanel(
+            el("people-list"),
+            el("people-count"),
+            new ParticipantsPanel.Actions() {
+              @Override
+              public boolean allowed() {
+                return hostTools.isHost();
+              }
+
+              @Override
+              public void act(String key, String name, String action) {
+                hostTools.act(key, name, action);
+              }
+            });
     HTMLElement picker = el("reaction-picker");
     for (String emoji : REACTIONS) {
       HTMLElement b = doc.createElement("button");
@@ -484,7 +606,7 @@ final class MeetingApp
    * text field it only gave the keyboard back: see {@link Controls}.)
    */
   private void escape() {
-    for (String id : new String[] {"settings", "more-menu", "reaction-picker"}) {
+    for (String id : new String[] {"leave-dialog", "settings", "more-menu", "reaction-picker"}) {
       if (!el(id).isHidden()) {
         el(id).setHidden(true);
         el("toggle-reactions").setAttribute("aria-expanded", "false");
@@ -669,6 +791,7 @@ final class MeetingApp
     }
     camera.requestKeyframe(); // newcomers and reconnects start clean
     updateButtons();
+    hostTools.refresh(); // a reconnect may have missed a change of hosts
   }
 
   @Override
@@ -691,6 +814,11 @@ final class MeetingApp
     doc.getDocumentElement().setAttribute("data-state", "replaced");
     status("joined from another tab");
     el("replaced").setHidden(false);
+  }
+
+  @Override
+  public void ended(String code, String message) {
+    showEnded(code, message);
   }
 
   @Override
@@ -748,8 +876,27 @@ final class MeetingApp
         screen.requestKeyframe();
       }
       case MeetingPacket.PARTICIPANT_LEFT -> roster.remove(m.targetSessionId, m.message);
-      default -> {}
+      case MeetingPacket.MUTE_REQUESTED -> {
+        if (m.targetUserId.equals(user) && media.micWanted()) {
+          media.micWanted(false);
+          mic.setEnabled(false);
+          afterStateChange();
+          toasts.show(by(m) + " muted you");
+        }
+      }
+      case MeetingPacket.VIDEO_STOP_REQUESTED -> {
+        if (m.targetUserId.equals(user) && cameraOn()) {
+          toggleCamera();
+          toasts.show(by(m) + " turned off your camera");
+        }
+      }
+      default -> hostTools.onEvent(m);
     }
+  }
+
+  /** Who made a host's decision (the event carries the host's display name). */
+  private static String by(MeetingPacket m) {
+    return m.displayName == null || m.displayName.isEmpty() ? "A host" : m.displayName;
   }
 
   private void onMedia(PacketWrapper p, MediaPacket m) {
@@ -906,11 +1053,19 @@ final class MeetingApp
               true,
               media.micWanted() && media.mic() != null,
               cameraOn(),
-              handRaised));
+              handRaised,
+              hostTools.isHost()));
     }
     for (Roster.Person p : roster.people()) {
       rows.add(
-          new ParticipantsPanel.Row(p.userId, p.name, false, p.micOn, p.cameraOn, p.handRaised));
+          new ParticipantsPanel.Row(
+              p.userId,
+              p.name,
+              false,
+              p.micOn,
+              p.cameraOn,
+              p.handRaised,
+              hostTools.isHost(p.userId)));
     }
     people.render(rows);
     el("participant-count").setInnerText(String.valueOf(Math.max(1, rows.size())));

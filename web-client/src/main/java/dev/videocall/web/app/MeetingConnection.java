@@ -35,14 +35,19 @@ final class MeetingConnection implements Transport.Listener {
     /** Replaced by a session of the same participant elsewhere: nothing is retried. */
     void replaced();
 
+    /**
+     * Not in the meeting any more and nothing is retried: a host removed this person ({@code
+     * REMOVED}), ended the meeting ({@code MEETING_ENDED}), or the server refuses a new token.
+     */
+    void ended(String code, String message);
+
     void rtt(double ms);
 
     /** The heartbeat to send now. */
     MediaPacket.HeartbeatMetadata heartbeat();
   }
 
-  private final String user;
-  private final String meeting;
+  private final MeetingAccess access;
   private final String displayName;
   private final Listener listener;
   private Transport transport;
@@ -52,9 +57,8 @@ final class MeetingConnection implements Transport.Listener {
   private int heartbeatTimer = -1;
   private int rttCounter;
 
-  MeetingConnection(String user, String meeting, String displayName, Listener listener) {
-    this.user = user;
-    this.meeting = meeting;
+  MeetingConnection(MeetingAccess access, String displayName, Listener listener) {
+    this.access = access;
     this.displayName = displayName;
     this.listener = listener;
   }
@@ -67,17 +71,43 @@ final class MeetingConnection implements Transport.Listener {
     return transport == null ? "" : transport.name();
   }
 
-  /** Opens the session (again). */
+  /** Opens the session (again), with a fresh way in (a room token) from the server. */
   void open() {
     closed = false;
     listener.status("connecting");
+    access.lobbyPath(
+        displayName,
+        new MeetingAccess.Answer() {
+          @Override
+          public void ok(String path) {
+            if (!closed) {
+              open(path);
+            }
+          }
+
+          @Override
+          public void failed(int status, String code, String message) {
+            if (closed) {
+              return;
+            }
+            if (status == 0 || status >= 500 || status == 429) {
+              retryLater(1006, "the server did not answer"); // down, restarting, or busy
+            } else {
+              closed = true;
+              listener.ended(code, message);
+            }
+          }
+        });
+  }
+
+  private void open(String lobbyPath) {
     String forced = Page.queryParam("transport");
     if ("websocket".equals(forced) || (forced == null && !WebTransport.isAvailable())) {
-      openWebSocket();
+      openWebSocket(lobbyPath);
       return;
     }
     WebTransportTransport.connect(
-        lobbyPath(),
+        lobbyPath,
         this,
         WEBTRANSPORT_BUDGET_MS,
         new WebTransportTransport.Attempt() {
@@ -99,28 +129,18 @@ final class MeetingConnection implements Transport.Listener {
             if ("webtransport".equals(forced)) {
               onClosed(1006, "WebTransport failed: " + why);
             } else {
-              openWebSocket();
+              openWebSocket(lobbyPath);
             }
           }
         });
   }
 
-  /** {@code /lobby/user/meeting?name=...}: the same path on both transports. */
-  private String lobbyPath() {
-    return "/lobby/"
-        + user
-        + "/"
-        + meeting
-        + (displayName == null || displayName.isEmpty()
-            ? ""
-            : "?name=" + Js.encodeUri(displayName));
-  }
-
-  private void openWebSocket() {
+  /** The same path on both transports (from {@link MeetingAccess#lobbyPath}). */
+  private void openWebSocket(String lobbyPath) {
     String scheme = "https:".equals(Window.current().getLocation().getProtocol()) ? "wss" : "ws";
     use(
         new WebSocketTransport(
-            scheme + "://" + Window.current().getLocation().getHost() + lobbyPath(), this));
+            scheme + "://" + Window.current().getLocation().getHost() + lobbyPath, this));
   }
 
   private void use(Transport t) {
@@ -130,7 +150,7 @@ final class MeetingConnection implements Transport.Listener {
 
   void send(PacketWrapper p, boolean keyframe) {
     if (transport != null && !closed) {
-      p.userId = user;
+      p.userId = access.user();
       p.sessionId = sessionId;
       transport.send(p, keyframe);
     }
@@ -190,11 +210,20 @@ final class MeetingConnection implements Transport.Listener {
     if (closed) {
       return;
     }
-    if (CloseCodes.forbidsReconnect(code)) {
+    if (code == CloseCodes.REPLACED) {
       closed = true;
       listener.replaced();
       return;
     }
+    if (code == CloseCodes.REMOVED || code == CloseCodes.MEETING_ENDED) {
+      closed = true;
+      listener.ended(code == CloseCodes.REMOVED ? "REMOVED" : "MEETING_ENDED", reason);
+      return;
+    }
+    retryLater(code, reason);
+  }
+
+  private void retryLater(int code, String reason) {
     listener.interrupted();
     int delay = reconnectDelayMs;
     reconnectDelayMs = Math.min(reconnectDelayMs * 2, 10_000);

@@ -133,6 +133,14 @@ public final class Js {
       script = "el.value = value;")
   public static native void setValue(HTMLElement el, String value);
 
+  @JSBody(params = "el", script = "return !!el.checked;")
+  public static native boolean checked(HTMLElement el);
+
+  @JSBody(
+      params = {"el", "on"},
+      script = "el.checked = on;")
+  public static native void setChecked(HTMLElement el, boolean on);
+
   /** POSTs JSON; calls back with the response text, or null on failure. */
   @JSBody(
       params = {"url", "json", "done"},
