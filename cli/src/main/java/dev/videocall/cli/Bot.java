@@ -127,6 +127,56 @@ public final class Bot {
     this.config = config;
   }
 
+  /** The server's API when it has identity on (each bot is a guest with a room token). */
+  private dev.videocall.client.GuestAccess access;
+
+  /**
+   * Whether the server has identity on; if so the meeting is made sure to exist, with a bot as its
+   * host and no waiting room (unless it existed already: then its hosts must have turned the
+   * waiting room off, or the bots are refused with a clear message).
+   */
+  private boolean identityOn() {
+    dev.videocall.client.GuestAccess api = new dev.videocall.client.GuestAccess(config.server());
+    dev.videocall.client.GuestAccess.Identity host;
+    try {
+      host = api.guest("bot host");
+    } catch (dev.videocall.client.GuestAccess.ApiError e) {
+      if ("IDENTITY_OFF".equals(e.code())) {
+        return false;
+      }
+      throw new IllegalStateException("the server refused a guest identity: " + e.getMessage());
+    }
+    try {
+      api.create(host, config.meeting(), "bot " + config.meeting(), false);
+    } catch (dev.videocall.client.GuestAccess.ApiError e) {
+      if (!"MEETING_EXISTS".equals(e.code())) {
+        throw new IllegalStateException(
+            "could not create " + config.meeting() + ": " + e.getMessage());
+      }
+    }
+    return true;
+  }
+
+  /**
+   * How one bot gets in: a room token of its own guest identity, or (no identity) the open path.
+   */
+  private MeetingEntry.Way way(String user) {
+    if (access == null) {
+      return new MeetingEntry.Way(null, user, config.meeting(), user);
+    }
+    try {
+      dev.videocall.client.GuestAccess.Join j = access.join(access.guest(user), config.meeting());
+      if (!j.admitted()) {
+        throw new IllegalStateException(
+            config.meeting()
+                + " has a waiting room: a host must turn it off (or let every bot in) for bots");
+      }
+      return new MeetingEntry.Way(j.token(), null, null, user);
+    } catch (dev.videocall.client.GuestAccess.ApiError e) {
+      throw new IllegalStateException("could not join " + config.meeting() + ": " + e.getMessage());
+    }
+  }
+
   /** Joins everyone, publishes for the configured duration, and reports. */
   public Result run(Consumer<String> progress) throws InterruptedException {
     return run(progress, () -> {}, () -> {});
@@ -138,6 +188,7 @@ public final class Bot {
    */
   public Result run(Consumer<String> progress, Runnable measuring, Runnable done)
       throws InterruptedException {
+    access = identityOn() ? new dev.videocall.client.GuestAccess(config.server()) : null;
     List<VideocallClient> viewers = joinAll("viewer", config.viewers());
     List<VideocallClient> publishers = joinAll("publisher", config.publishers());
     ScheduledExecutorService pacer =
@@ -223,9 +274,8 @@ public final class Bot {
         String user = role + "-" + i;
         concurrent.acquire();
         CompletableFuture<VideocallClient> c =
-            VideocallClient.to(config.server())
-                .user(user)
-                .meeting(config.meeting())
+            way(user)
+                .apply(VideocallClient.to(config.server()))
                 .transport(config.transport())
                 .heartbeats(Duration.ofSeconds(2))
                 .onPacket(this::received)

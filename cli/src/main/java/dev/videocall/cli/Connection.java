@@ -13,15 +13,14 @@ final class Connection {
   private Connection() {}
 
   /**
+   * The way in comes from {@code entry} (a fresh room token, see {@link MeetingEntry}). Transport:
    * "webtransport", "websocket", or "auto" (WebTransport, then WebSocket). A server that does not
    * answer (busy, starting, unreachable) is tried again with growing pauses until {@code timeout}
    * has passed; a server that answers with a refusal is not.
    */
   static VideocallClient join(
       URI server,
-      String user,
-      String meeting,
-      String displayName,
+      java.util.function.Supplier<MeetingEntry.Way> entry,
       String transport,
       java.time.Duration timeout,
       Consumer<PacketWrapper> onPacket,
@@ -30,7 +29,8 @@ final class Connection {
     long pauseMs = 250;
     while (true) {
       try {
-        return joinOnce(server, user, meeting, displayName, transport, onPacket, onClose);
+        // asked on every attempt: a room token lives a minute, and the API may be what is down
+        return joinOnce(server, entry.get(), transport, onPacket, onClose);
       } catch (Unanswered e) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -60,36 +60,29 @@ final class Connection {
 
   private static VideocallClient joinOnce(
       URI server,
-      String user,
-      String meeting,
-      String displayName,
+      MeetingEntry.Way way,
       String transport,
       Consumer<PacketWrapper> onPacket,
       VideocallClient.CloseListener onClose) {
     if (transport.equals("auto")) {
       try {
-        return open(server, user, meeting, displayName, "webtransport", onPacket, onClose);
+        return open(server, way, "webtransport", onPacket, onClose);
       } catch (RuntimeException e) {
         System.err.println("WebTransport unavailable (" + reason(e) + "); using WebSocket");
-        return open(server, user, meeting, displayName, "websocket", onPacket, onClose);
+        return open(server, way, "websocket", onPacket, onClose);
       }
     }
-    return open(server, user, meeting, displayName, transport, onPacket, onClose);
+    return open(server, way, transport, onPacket, onClose);
   }
 
   private static VideocallClient open(
       URI server,
-      String user,
-      String meeting,
-      String displayName,
+      MeetingEntry.Way way,
       String transport,
       Consumer<PacketWrapper> onPacket,
       VideocallClient.CloseListener onClose) {
     try {
-      return VideocallClient.to(server)
-          .user(user)
-          .meeting(meeting)
-          .displayName(displayName)
+      return way.apply(VideocallClient.to(server))
           .transport(transport)
           .onPacket(onPacket::accept)
           .onClose(onClose)

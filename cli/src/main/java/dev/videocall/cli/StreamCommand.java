@@ -31,13 +31,16 @@ import java.util.concurrent.atomic.AtomicLong;
 final class StreamCommand {
   static final String USAGE =
       """
-      videocall-cli stream --user-id U --meeting-id M (--video-device-index N | --test-pattern)
+      videocall-cli stream --meeting-id M --name NAME (--video-device-index N | --test-pattern)
           [--resolution 1280x720] [--fps 30] [--frame-format NV12|YUYV|MJPEG] [--bitrate-kbps 500]
           [--codec vp8|vp9] [--server http://localhost:8080] [--transport webtransport|websocket]
-          [--audio-device N | --test-tone | --no-audio] [--display-name NAME] [--duration 30s]
-          [--connect-timeout 20s]
-        Streams until Ctrl-C (or for --duration), then leaves the meeting. --frame-format applies to cameras (default
-        YUYV). Audio defaults to the test tone with --test-pattern and to none with a camera.""";
+          [--audio-device N | --test-tone | --no-audio] [--duration 30s] [--connect-timeout 20s]
+          [--token ROOM_TOKEN] [--wait 10m] [--user-id U]
+        Streams until Ctrl-C (or for --duration), then leaves the meeting. The server gives a guest
+        identity for --name and a room token (waiting up to --wait for a host when the meeting has a
+        waiting room); --token uses a room token as it is. A server without identity (--auth none)
+        needs --user-id. --frame-format applies to cameras (default YUYV). Audio defaults to the
+        test tone with --test-pattern and to none with a camera.""";
 
   private static final Set<String> VALUED =
       Set.of(
@@ -53,6 +56,9 @@ final class StreamCommand {
           "transport",
           "audio-device",
           "display-name",
+          "name",
+          "token",
+          "wait",
           "duration",
           "connect-timeout");
   private static final Set<String> FLAGS = Set.of("test-pattern", "test-tone", "no-audio");
@@ -65,8 +71,20 @@ final class StreamCommand {
 
   int run(List<String> argv) throws Exception {
     Args a = new Args(argv, VALUED, FLAGS);
-    String user = Ids.require("user id", a.required("user-id"));
-    String meeting = Ids.require("meeting id", a.required("meeting-id"));
+    String user = a.has("user-id") ? Ids.require("user id", a.string("user-id", null)) : null;
+    String token = a.string("token", null);
+    String meeting =
+        token != null && !a.has("meeting-id")
+            ? "(the token's)"
+            : Ids.require("meeting id", a.required("meeting-id"));
+    String name = a.string("name", a.string("display-name", user));
+    if (name == null) {
+      throw new Args.UsageError("--name is required (how others see this stream)");
+    }
+    String problem = dev.videocall.types.DisplayNames.problem(name);
+    if (problem != null) {
+      throw new Args.UsageError("--name: " + problem);
+    }
     boolean pattern = a.has("test-pattern");
     if (pattern == a.has("video-device-index")) {
       throw new Args.UsageError("give exactly one of --video-device-index N and --test-pattern");
@@ -108,27 +126,33 @@ final class StreamCommand {
     } else if (a.has("test-tone") || (pattern && !a.has("no-audio"))) {
       audio = new TestTone();
     }
+    java.time.Duration patience = a.duration("wait", java.time.Duration.ofMinutes(10));
+    MeetingEntry.Way[] way = new MeetingEntry.Way[1];
     try (VideoSource v = video;
         VideoEncoder encoder = new VideoEncoder(codec, size[0], size[1], fps, kbps)) {
       VideocallClient client =
           Connection.join(
               server,
-              user,
-              meeting,
-              a.string("display-name", user),
+              () -> way[0] = MeetingEntry.find(server, user, meeting, name, token, patience),
               transport,
               a.duration("connect-timeout", java.time.Duration.ofSeconds(20)),
               this::onPacket,
               (code, reason) -> {
                 if (stopped.getCount() > 0) {
                   closeReason =
-                      dev.videocall.types.CloseCodes.forbidsReconnect(code)
-                          ? "another session of "
-                              + user
-                              + " joined this meeting and replaced this one; not reconnecting ("
-                              + code
-                              + ")"
-                          : "session closed by the server (" + code + "): " + reason;
+                      switch (code) {
+                        case dev.videocall.types.CloseCodes.REPLACED ->
+                            "another session of "
+                                + way[0].who()
+                                + " joined this meeting and replaced this one; not reconnecting ("
+                                + code
+                                + ")";
+                        case dev.videocall.types.CloseCodes.REMOVED ->
+                            "a host removed us from the meeting (" + code + ")";
+                        case dev.videocall.types.CloseCodes.MEETING_ENDED ->
+                            "a host ended the meeting for everyone (" + code + ")";
+                        default -> "session closed by the server (" + code + "): " + reason;
+                      };
                   stopped.countDown();
                 }
               });
@@ -144,7 +168,7 @@ final class StreamCommand {
           kbps,
           audio == null ? "" : " + Opus",
           server,
-          meeting,
+          client.meetingId(),
           client.transportName());
       Runtime.getRuntime()
           .addShutdownHook(

@@ -154,7 +154,29 @@ public final class GuestAccess {
         r.path("host").asBoolean(false));
   }
 
+  /**
+   * One API call; a 429 (over the server's per-address rate, e.g. many bots from one machine) is
+   * tried again after a pause, for up to a minute.
+   */
   private JsonNode call(String method, String path, Identity who, ObjectNode body) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return callOnce(method, path, who, body);
+      } catch (ApiError e) {
+        if (e.status() != 429 || attempt >= 60) {
+          throw e;
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private JsonNode callOnce(String method, String path, Identity who, ObjectNode body) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(40));
     if (who != null) {
