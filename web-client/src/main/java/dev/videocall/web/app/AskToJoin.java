@@ -1,5 +1,6 @@
 package dev.videocall.web.app;
 
+import dev.videocall.types.DisplayNames;
 import dev.videocall.web.browser.Http;
 import dev.videocall.web.browser.Js;
 
@@ -33,9 +34,23 @@ final class AskToJoin {
     this.listener = listener;
   }
 
+  /**
+   * Asks the server who this browser is while the person looks at the preview, so that pressing
+   * Join costs one request, not two (the name given then is the one the meeting shows).
+   */
+  void prepare(String defaultName) {
+    String n = DisplayNames.problem(defaultName) == null ? defaultName : "Guest";
+    access.identify(n, MeetingAccess.ignore());
+  }
+
   void ask(String displayName) {
     name = displayName;
     int mine = ++attempt;
+    access.setName(displayName);
+    if (access.identified()) {
+      access.join(answer(mine));
+      return;
+    }
     access.identify(
         displayName,
         new MeetingAccess.Answer() {

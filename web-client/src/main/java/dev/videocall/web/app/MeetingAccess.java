@@ -55,9 +55,19 @@ final class MeetingAccess {
     return meeting;
   }
 
+  /** Whether the server has said who this browser is (see {@link #identify}). */
+  boolean identified() {
+    return user != null && (open || token != null);
+  }
+
   /** Whether this person was a host when last admitted. */
   boolean host() {
     return host;
+  }
+
+  /** The name joins are asked under (the meeting shows it; the identity's is only a default). */
+  void setName(String displayName) {
+    name = displayName;
   }
 
   /** An identity for {@code displayName}: the same subject as before when the browser has one. */
@@ -71,7 +81,9 @@ final class MeetingAccess {
         new Answer() {
           @Override
           public void ok(String r) {
-            name = displayName;
+            if (name == null) {
+              name = displayName; // a join's name (setName) wins over a prepared identity's
+            }
             if ("none".equals(Http.field(r, "auth"))) {
               open = true;
               String stored = Prefs.get("user");

@@ -140,6 +140,7 @@ final class MeetingApp
     String defaultName =
         Prefs.displayName().isEmpty() && shortcutUser != null ? shortcutUser : Prefs.displayName();
     join.start(meeting, defaultName);
+    ask.prepare(defaultName);
     setUpMeeting();
   }
 
