@@ -87,7 +87,7 @@ class HostsE2ETest {
       Page rex = guest(chromium, contexts, base, meeting, "Rex");
       hana.waitForSelector("#waiting-card button[aria-label='Deny Rex']").click();
       rex.waitForSelector("html[data-state=rejected]");
-      assertTrue(rex.textContent("#left").contains("did not let you in"));
+      assertTrue(rex.textContent("#left").contains("was declined"));
       assertTrue(rex.isHidden("#rejoin"));
       new Screens.Shots(rex, "hosts-denied").take("1");
 
@@ -96,6 +96,8 @@ class HostsE2ETest {
       Page stranger = Screens.open(chromium, contexts, 1280, 800);
       stranger.navigate(base + "/meeting/" + samId + "/" + meeting);
       stranger.waitForSelector("html[data-state=ready]");
+      assertEquals("", stranger.inputValue("#join-name"), "an id is not offered as a name");
+      stranger.fill("#join-name", "Mallory");
       stranger.click("#connect");
       stranger.waitForSelector("html[data-state=waiting]");
       hana.waitForSelector("#waiting-card[data-waiting-count='2']");
@@ -143,7 +145,7 @@ class HostsE2ETest {
       assertEquals(0, hana.locator("[data-peer-id='" + sam2Id + "']").count());
 
       // locked: nobody new
-      hana.click("#host-lock");
+      hana.click("label:has(#host-lock)");
       Page late = Screens.open(chromium, contexts, 1280, 800);
       late.navigate(base + "/meeting/" + meeting);
       late.waitForSelector("html[data-state=ready]");

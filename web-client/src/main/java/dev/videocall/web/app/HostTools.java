@@ -181,8 +181,8 @@ final class HostTools {
           button(
               "Deny",
               "Deny " + name,
-              "h-9 rounded-full px-3 text-sm font-semibold text-slate-200 hover:bg-slate-700"
-                  + " max-sm:h-11",
+              "h-9 rounded-full px-3 text-sm font-semibold text-slate-200 ring-1 ring-white/20"
+                  + " hover:bg-slate-700 max-sm:h-11",
               () -> decide("reject", subject, name)));
       row.appendChild(
           button(
@@ -199,6 +199,7 @@ final class HostTools {
     el("admit-all").setHidden(n < 2);
     card.setHidden(n == 0);
     card.setAttribute("data-waiting-count", String.valueOf(n));
+    listener.hostsChanged(); // the "only one here" card gives way to this one
   }
 
   private void decide(String action, String subject, String name) {
@@ -250,7 +251,7 @@ final class HostTools {
           @Override
           public void ok(String r) {
             switch (action) {
-              case "mute" -> listener.toast("Asked " + name + " to mute");
+              case "mute" -> listener.toast("You muted " + name);
               case "stop-video" -> listener.toast("Turned off " + name + "'s camera");
               case "remove" -> listener.toast(name + " was removed");
               default -> {}

@@ -114,6 +114,7 @@ final class MeetingApp
             media,
             audio,
             name -> {
+              displayName = name;
               connectClickedMs = Page.nowMs(); // the join latency includes asking the server
               ask.ask(name);
             });
@@ -138,10 +139,25 @@ final class MeetingApp
     on("waiting-cancel", ask::cancel);
     // /meeting/<user>/<meeting>: the user segment names the person (a name hint with identity)
     String defaultName =
-        Prefs.displayName().isEmpty() && shortcutUser != null ? shortcutUser : Prefs.displayName();
+        Prefs.displayName().isEmpty() && shortcutUser != null && !serverMade(shortcutUser)
+            ? shortcutUser
+            : Prefs.displayName();
     join.start(meeting, defaultName);
     ask.prepare(defaultName);
     setUpMeeting();
+  }
+
+  /** A server-made subject ("g-" and 16 hex digits): an id, never a name to show. */
+  static boolean serverMade(String id) {
+    if (id.length() != 18 || !id.startsWith("g-")) {
+      return false;
+    }
+    for (int i = 2; i < id.length(); i++) {
+      if (Character.digit(id.charAt(i), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---- entering and leaving ----
@@ -193,6 +209,7 @@ final class MeetingApp
     el("left-title").setInnerText("You left the meeting");
     el("left-detail").setInnerText("You were in " + meeting + ".");
     el("rejoin").setHidden(false);
+    el("rejoin").setInnerText("Rejoin");
     doc.getDocumentElement().setAttribute("data-state", "left");
   }
 
@@ -223,12 +240,14 @@ final class MeetingApp
       }
       case "REJECTED" -> {
         title = "You weren't let in";
-        detail = "A host of " + meeting + " did not let you in.";
+        detail = "Your request to join " + meeting + " was declined.";
         state = "rejected";
       }
       case "MEETING_LOCKED" -> {
         title = "This meeting is locked";
-        detail = "A host locked " + meeting + ": nobody new can join. Ask a host to unlock it.";
+        detail =
+            "A host locked this meeting, so no one new can join. Ask them to unlock it, then"
+                + " try again.";
         state = "locked";
       }
       default -> {
@@ -239,7 +258,9 @@ final class MeetingApp
     }
     el("left-title").setInnerText(title);
     el("left-detail").setInnerText(detail);
-    el("rejoin").setHidden(true);
+    // a locked meeting may be unlocked: trying again makes sense; the rest are final
+    el("rejoin").setHidden(!"locked".equals(state));
+    el("rejoin").setInnerText("locked".equals(state) ? "Try again" : "Rejoin");
     doc.getDocumentElement().setAttribute("data-state", state);
   }
 
@@ -266,6 +287,10 @@ final class MeetingApp
 
   /** Rejoin from the "you left" screen: the devices that were on come back on. */
   private void rejoin() {
+    if ("locked".equals(doc.getDocumentElement().getAttribute("data-state"))) {
+      Js.navigate(Js.path()); // from the start: the join screen, then the server's answer
+      return;
+    }
     el("left").setHidden(true);
     media.openMic(
         m -> {
@@ -1070,7 +1095,7 @@ final class MeetingApp
     }
     people.render(rows);
     el("participant-count").setInnerText(String.valueOf(Math.max(1, rows.size())));
-    el("alone").setHidden(!inMeeting || roster.size() > 0);
+    el("alone").setHidden(!inMeeting || roster.size() > 0 || !el("waiting-card").isHidden());
   }
 
   // ---- sending ----

@@ -96,13 +96,19 @@ final class ParticipantsPanel {
       item.appendChild(
           icon(r.cameraOn() ? "camera" : "camera-off", r.cameraOn() ? "camera on" : "camera off"));
       boolean canAct = !r.self() && actions.allowed();
+      if (r.self() && actions.allowed()) {
+        // where the others have their actions button: the icons stay in one column
+        HTMLElement gap = doc.createElement("span");
+        gap.setClassName("h-8 w-8 shrink-0 max-sm:h-11 max-sm:w-11");
+        item.appendChild(gap);
+      }
       if (canAct) {
         HTMLElement more = doc.createElement("button");
         more.setAttribute("type", "button");
         more.setAttribute("aria-label", "Actions for " + r.name());
         more.setAttribute("aria-expanded", String.valueOf(r.key().equals(openFor)));
         more.setAttribute("data-actions-for", r.key());
-        more.setClassName("vc-icon-button h-8 w-8 shrink-0");
+        more.setClassName("vc-icon-button h-8 w-8 shrink-0 max-sm:h-11 max-sm:w-11");
         more.setInnerHTML(Icons.svg("more"));
         more.addEventListener(
             "click",
@@ -127,7 +133,7 @@ final class ParticipantsPanel {
     menu.setAttribute("data-actions-menu", r.key());
     menu.setClassName("mb-1 ml-10 flex flex-col overflow-hidden rounded-lg bg-slate-800");
     if (r.micOn()) {
-      menu.appendChild(action(r, "mute", "Ask to mute", ""));
+      menu.appendChild(action(r, "mute", "Mute", ""));
     }
     if (r.cameraOn()) {
       menu.appendChild(action(r, "stop-video", "Stop video", ""));
