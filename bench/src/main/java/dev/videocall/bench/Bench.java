@@ -9,6 +9,12 @@ import java.util.List;
  * with {@code ./mvnw -q -DskipTests install}.
  */
 public final class Bench {
+  /**
+   * Every simulated participant connects from this one machine (127.0.0.1): the per-address session
+   * cap that protects a real server would refuse them.
+   */
+  static final String[] ONE_MACHINE = {"--max-sessions-per-ip", "100000"};
+
   private Bench() {}
 
   public static void main(String[] args) throws Exception {

@@ -19,7 +19,7 @@ final class CapacityLadder {
             "| viewers | delivered / expected | loss | p50 ms | p99 ms | max ms | server CPU"
                 + " (cores) | server RSS MB | delivered Mbit/s |\n|---|---|---|---|---|---|---|---|---|\n");
     int best = 0;
-    try (ServerProcess server = ServerProcess.start("bench-ladder")) {
+    try (ServerProcess server = ServerProcess.start("bench-ladder", Bench.ONE_MACHINE)) {
       ProcessStats stats = new ProcessStats(server.pid());
       System.err.println("warming the server up (not reported) ...");
       new Bot(

@@ -24,7 +24,7 @@ final class FanoutVersusNats {
                 + " server p99 ms | server frames/s (Mbit/s) | ratio server/NATS |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
     try (NatsProcess nats = new NatsProcess();
-        ServerProcess server = ServerProcess.start("bench-fanout")) {
+        ServerProcess server = ServerProcess.start("bench-fanout", Bench.ONE_MACHINE)) {
       System.err.println("warming up both (not reported) ...");
       NatsFanout.run(
           nats.url(), publishers, 50, kbps, fps, Duration.ofSeconds(1), Duration.ofSeconds(5));

@@ -14,7 +14,7 @@ final class IdleMemory {
   private IdleMemory() {}
 
   static void run(int sessions, String transport) throws Exception {
-    try (ServerProcess server = ServerProcess.start("bench-idle")) {
+    try (ServerProcess server = ServerProcess.start("bench-idle", Bench.ONE_MACHINE)) {
       ProcessStats stats = new ProcessStats(server.pid());
       // warm the server's code paths with a few sessions first, then measure from a clean heap
       List<VideocallClient> warm = join(server, 50, "warm", transport);
