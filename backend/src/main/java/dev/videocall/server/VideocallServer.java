@@ -51,6 +51,7 @@ public final class VideocallServer implements AutoCloseable {
    * IllegalStateException or IllegalArgumentException whose message says what to change.
    */
   public static VideocallServer start(ServerConfig config) {
+    portsFree(config);
     VideocallServer server = new VideocallServer(config);
     try {
       server.startAll();
@@ -161,18 +162,18 @@ public final class VideocallServer implements AutoCloseable {
     http =
         Javalin.create(
             c -> {
-              c.showJavalinBanner = false;
-              c.startupWatcherEnabled = false;
-              c.jetty.defaultHost = config.bind();
+              c.startup.showJavalinBanner = false;
+              c.startup.startupWatcherEnabled = false;
+              c.jetty.host = config.bind();
               c.http.maxRequestSize = 64 * 1024L; // the API's bodies are small; pages are GETs
               connectors.configure(c);
               webSocket.configure(c);
               routes.configureStaticFiles(c);
+              connectors.register(c.routes);
+              routes.register(c.routes);
+              api.register(c.routes);
+              webSocket.register(c.routes);
             });
-    connectors.register(http);
-    routes.register(http);
-    api.register(http);
-    webSocket.register(http);
     if (https != null && config.tlsCert() != null) {
       https.onChange(webTransport::use);
     }
@@ -202,6 +203,52 @@ public final class VideocallServer implements AutoCloseable {
         config.bind(),
         httpPort(),
         bus.state());
+  }
+
+  /**
+   * The ports first: one in use fails at once with a clear message, not after the database, the bus
+   * and the rest have started (each is bound for real later; this only answers early).
+   */
+  private static void portsFree(ServerConfig config) {
+    java.util.List<int[]> tcp = new java.util.ArrayList<>();
+    tcp.add(new int[] {config.httpPort()});
+    if (config.httpRedirectPort() > 0) {
+      tcp.add(new int[] {config.httpRedirectPort()});
+    }
+    for (int[] p : tcp) {
+      if (p[0] <= 0) {
+        continue;
+      }
+      try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+        s.setReuseAddress(true); // like Jetty: a socket in TIME_WAIT does not count
+        s.bind(new java.net.InetSocketAddress(config.bind(), p[0]));
+      } catch (java.io.IOException e) {
+        String flag = p[0] == config.httpPort() ? "--http-port" : "--http-redirect-port";
+        throw new IllegalStateException(
+            "cannot listen for HTTP on TCP port "
+                + p[0]
+                + " ("
+                + e.getMessage()
+                + "): is another server using it? Choose another with "
+                + flag,
+            e);
+      }
+    }
+    if (config.webTransportPort() > 0) {
+      try (java.net.DatagramSocket s =
+          new java.net.DatagramSocket(
+              new java.net.InetSocketAddress(config.bind(), config.webTransportPort()))) {
+        s.getLocalPort();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(
+            "cannot listen for WebTransport on UDP port "
+                + config.webTransportPort()
+                + " ("
+                + e.getMessage()
+                + "): is another server using it? Choose another with --webtransport-port",
+            e);
+      }
+    }
   }
 
   private static String rootMessage(Throwable e) {

@@ -62,31 +62,42 @@ public final class Bot {
       return bytesDelivered * 8 / seconds / 1e6;
     }
 
+    /** The report as one JSON object (Jackson), for scripts. */
     public String json() {
-      return String.format(
-          java.util.Locale.ROOT,
-          "{\"meeting\":\"%s\",\"publishers\":%d,\"viewers\":%d,\"bitrate_kbps\":%d,\"fps\":%d,"
-              + "\"transport\":\"%s\",\"seconds\":%.1f,\"frames_sent\":%d,\"expected\":%d,"
-              + "\"delivered\":%d,\"loss\":%.6f,\"latency_ms\":{\"p50\":%.2f,\"p95\":%.2f,"
-              + "\"p99\":%.2f,\"max\":%.2f},\"delivered_mbit_per_s\":%.1f,\"sessions_closed\":%d}",
-          config.meeting(),
-          config.publishers(),
-          config.viewers(),
-          config.bitrateKbps(),
-          config.fps(),
-          config.transport(),
-          seconds,
-          framesSent,
-          expected,
-          delivered,
-          loss(),
-          p50Ms,
-          p95Ms,
-          p99Ms,
-          maxMs,
-          deliveredMbitPerSecond(),
-          sessionsClosed);
+      java.util.Map<String, Object> latency = new java.util.LinkedHashMap<>();
+      latency.put("p50", round(p50Ms, 2));
+      latency.put("p95", round(p95Ms, 2));
+      latency.put("p99", round(p99Ms, 2));
+      latency.put("max", round(maxMs, 2));
+      java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+      out.put("meeting", config.meeting());
+      out.put("publishers", config.publishers());
+      out.put("viewers", config.viewers());
+      out.put("bitrate_kbps", config.bitrateKbps());
+      out.put("fps", config.fps());
+      out.put("transport", config.transport());
+      out.put("seconds", round(seconds, 1));
+      out.put("frames_sent", framesSent);
+      out.put("expected", expected);
+      out.put("delivered", delivered);
+      out.put("loss", round(loss(), 6));
+      out.put("latency_ms", latency);
+      out.put("delivered_mbit_per_s", round(deliveredMbitPerSecond(), 1));
+      out.put("sessions_closed", sessionsClosed);
+      try {
+        return JSON.writeValueAsString(out);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("numbers and strings are always JSON", e);
+      }
     }
+
+    private static double round(double v, int decimals) {
+      double scale = Math.pow(10, decimals);
+      return Math.round(v * scale) / scale;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+        new com.fasterxml.jackson.databind.ObjectMapper();
 
     public String table() {
       return String.format(

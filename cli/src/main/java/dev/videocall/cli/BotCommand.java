@@ -1,54 +1,113 @@
 package dev.videocall.cli;
 
 import dev.videocall.types.Ids;
-import java.util.List;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code videocall-cli bot}: synthetic publishers and viewers, with a delivery and latency report.
  */
-final class BotCommand {
-  static final String USAGE =
-      """
-      videocall-cli bot --meeting-id M [--publishers 5] [--viewers 100] [--bitrate-kbps 500]
-          [--fps 30] [--duration 60s] [--warmup 2s] [--server http://localhost:8080]
-          [--transport websocket|webtransport] [--json]
-        Publishers send frames of realistic sizes (a keyframe every 2 s, five times a delta) with
-        send times; everyone receives everything. Reports delivered/expected frames, loss,
-        latency p50/p95/p99/max and throughput over --duration, after --warmup (JIT, joins);
-        a progress line while it runs.""";
+@Command(
+    name = "bot",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    description = {
+      "Synthetic publishers and viewers in one meeting. Publishers send frames of realistic sizes"
+          + " (a keyframe every 2 s, five times a delta) with send times; everyone receives"
+          + " everything. Reports delivered/expected frames, loss, latency p50/p95/p99/max and"
+          + " throughput over --duration, after --warmup (JIT, joins); a progress line while it"
+          + " runs.",
+      "With identity on, the bot creates its meeting (no waiting room) and each bot is a guest."
+    })
+final class BotCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
 
-  int run(List<String> argv) throws InterruptedException {
-    Args a =
-        new Args(
-            argv,
-            Set.of(
-                "meeting-id",
-                "publishers",
-                "viewers",
-                "bitrate-kbps",
-                "fps",
-                "duration",
-                "warmup",
-                "server",
-                "transport"),
-            Set.of("json"));
-    String transport = a.string("transport", "websocket");
+  @Option(names = "--meeting-id", paramLabel = "M", required = true, description = "the meeting")
+  String meetingId;
+
+  @Option(
+      names = "--publishers",
+      paramLabel = "N",
+      defaultValue = "5",
+      description = "default: ${DEFAULT-VALUE}")
+  int publishers;
+
+  @Option(
+      names = "--viewers",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "default: ${DEFAULT-VALUE}")
+  int viewers;
+
+  @Option(
+      names = "--bitrate-kbps",
+      paramLabel = "N",
+      defaultValue = "500",
+      description = "per publisher (default: ${DEFAULT-VALUE})")
+  int kbps;
+
+  @Option(
+      names = "--fps",
+      paramLabel = "N",
+      defaultValue = "30",
+      description = "default: ${DEFAULT-VALUE}")
+  int fps;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = CliTypes.DurationConverter.class,
+      description = "measured time (default: ${DEFAULT-VALUE})")
+  Duration duration;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "DURATION",
+      defaultValue = "2s",
+      converter = CliTypes.DurationConverter.class,
+      description = "not measured (default: ${DEFAULT-VALUE})")
+  Duration warmup;
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      defaultValue = "http://localhost:8080",
+      description = "default: ${DEFAULT-VALUE}")
+  String server;
+
+  @Option(
+      names = "--transport",
+      paramLabel = "websocket|webtransport",
+      defaultValue = "websocket",
+      description = "default: ${DEFAULT-VALUE}")
+  String transport;
+
+  @Option(names = "--json", description = "the report as one JSON object")
+  boolean json;
+
+  @Override
+  public Integer call() throws InterruptedException {
     if (!Set.of("webtransport", "websocket").contains(transport)) {
-      throw new Args.UsageError("--transport must be webtransport or websocket");
+      throw CliTypes.usage(spec, "--transport must be webtransport or websocket");
     }
     Bot.Config config =
         new Bot.Config(
-            ServerUrl.parse(a.string("server", "http://localhost:8080")),
-            Ids.require("meeting id", a.required("meeting-id")),
-            a.integer("publishers", 5, 1, 1000),
-            a.integer("viewers", 100, 0, 100_000),
-            a.integer("bitrate-kbps", 500, 10, 50_000),
-            a.integer("fps", 30, 1, 120),
-            a.duration("duration", java.time.Duration.ofSeconds(60)),
-            a.duration("warmup", java.time.Duration.ofSeconds(2)),
+            ServerUrl.parse(server),
+            Ids.require("meeting id", meetingId),
+            CliTypes.range(spec, "--publishers", publishers, 1, 1000),
+            CliTypes.range(spec, "--viewers", viewers, 0, 100_000),
+            CliTypes.range(spec, "--bitrate-kbps", kbps, 10, 50_000),
+            CliTypes.range(spec, "--fps", fps, 1, 120),
+            duration,
+            warmup,
             transport);
-    boolean json = a.has("json");
     Bot.Result r;
     try {
       r = new Bot(config).run(line -> System.err.print("\r" + line + "   "));

@@ -50,7 +50,7 @@ final class MeetingEntry {
         throw new IllegalStateException("the server refused a guest identity: " + e.getMessage());
       }
       if (user == null) {
-        throw new Args.UsageError(
+        throw new IllegalArgumentException(
             "this server runs without identity (--auth none): give --user-id");
       }
       return new Way(null, Ids.require("user id", user), meeting, name);

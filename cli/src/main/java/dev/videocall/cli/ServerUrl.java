@@ -13,14 +13,15 @@ final class ServerUrl {
     try {
       uri = new URI(t);
     } catch (URISyntaxException e) {
-      throw new Args.UsageError("--server is not a URL: " + text);
+      throw new IllegalArgumentException("--server is not a URL: " + text);
     }
     String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new Args.UsageError("--server must start with http:// or https://, got " + text);
+      throw new IllegalArgumentException(
+          "--server must start with http:// or https://, got " + text);
     }
     if (uri.getHost() == null) {
-      throw new Args.UsageError("--server has no host: " + text);
+      throw new IllegalArgumentException("--server has no host: " + text);
     }
     return uri;
   }

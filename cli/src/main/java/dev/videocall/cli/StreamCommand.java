@@ -19,49 +19,154 @@ import dev.videocall.proto.VideoCodec;
 import dev.videocall.types.Ids;
 import dev.videocall.types.Packets;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code videocall-cli stream}: a camera or test pattern (and a tone or microphone) into a meeting.
  */
-final class StreamCommand {
-  static final String USAGE =
-      """
-      videocall-cli stream --meeting-id M --name NAME (--video-device-index N | --test-pattern)
-          [--resolution 1280x720] [--fps 30] [--frame-format NV12|YUYV|MJPEG] [--bitrate-kbps 500]
-          [--codec vp8|vp9] [--server http://localhost:8080] [--transport webtransport|websocket]
-          [--audio-device N | --test-tone | --no-audio] [--duration 30s] [--connect-timeout 20s]
-          [--token ROOM_TOKEN] [--wait 10m] [--user-id U]
-        Streams until Ctrl-C (or for --duration), then leaves the meeting. The server gives a guest
-        identity for --name and a room token (waiting up to --wait for a host when the meeting has a
-        waiting room); --token uses a room token as it is. A server without identity (--auth none)
-        needs --user-id. --frame-format applies to cameras (default YUYV). Audio defaults to the
-        test tone with --test-pattern and to none with a camera.""";
+@Command(
+    name = "stream",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    description = {
+      "A camera or the test pattern (and a tone or a microphone) into a meeting, until Ctrl-C or"
+          + " --duration, then it leaves the meeting.",
+      "The server gives a guest identity for --name and a room token, waiting up to --wait for a"
+          + " host when the meeting has a waiting room; --token uses a room token as it is. A"
+          + " server without identity (--auth none) needs --user-id."
+    })
+final class StreamCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
 
-  private static final Set<String> VALUED =
-      Set.of(
-          "user-id",
-          "meeting-id",
-          "video-device-index",
-          "resolution",
-          "fps",
-          "frame-format",
-          "bitrate-kbps",
-          "codec",
-          "server",
-          "transport",
-          "audio-device",
-          "display-name",
-          "name",
-          "token",
-          "wait",
-          "duration",
-          "connect-timeout");
-  private static final Set<String> FLAGS = Set.of("test-pattern", "test-tone", "no-audio");
+  @Option(
+      names = "--meeting-id",
+      paramLabel = "M",
+      description = "the meeting (not needed with --token)")
+  String meetingId;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "how others see this stream")
+  String name;
+
+  @Option(names = "--display-name", hidden = true, description = "the old spelling of --name")
+  String displayName;
+
+  @Option(names = "--token", paramLabel = "ROOM_TOKEN", description = "a room token, used as it is")
+  String token;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "DURATION",
+      defaultValue = "10m",
+      converter = CliTypes.DurationConverter.class,
+      description = "how long to wait for a host to let us in (default: ${DEFAULT-VALUE})")
+  Duration wait;
+
+  @Option(
+      names = "--user-id",
+      paramLabel = "U",
+      description = "the user id, for servers without identity (--auth none) only")
+  String userId;
+
+  @Option(
+      names = "--video-device-index",
+      paramLabel = "N",
+      description = "stream V4L2 camera N (/dev/videoN)")
+  Integer videoDevice;
+
+  @Option(names = "--test-pattern", description = "stream four colour bars and a moving block")
+  boolean testPattern;
+
+  @Option(
+      names = "--resolution",
+      paramLabel = "WxH",
+      defaultValue = "1280x720",
+      converter = CliTypes.ResolutionConverter.class,
+      description = "picture size (default: ${DEFAULT-VALUE})")
+  CliTypes.Resolution resolution;
+
+  @Option(
+      names = "--fps",
+      paramLabel = "N",
+      defaultValue = "30",
+      description = "frames per second, 1-120 (default: ${DEFAULT-VALUE})")
+  int fps;
+
+  @Option(
+      names = "--frame-format",
+      paramLabel = "NV12|YUYV|MJPEG",
+      defaultValue = "YUYV",
+      description = "what the camera sends (default: ${DEFAULT-VALUE})")
+  String frameFormat;
+
+  @Option(
+      names = "--bitrate-kbps",
+      paramLabel = "N",
+      defaultValue = "500",
+      description = "video bitrate (default: ${DEFAULT-VALUE})")
+  int kbps;
+
+  @Option(
+      names = "--codec",
+      paramLabel = "vp8|vp9",
+      defaultValue = "vp8",
+      description = "video codec (default: ${DEFAULT-VALUE})")
+  String codecName;
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      defaultValue = "http://localhost:8080",
+      description = "the server (default: ${DEFAULT-VALUE})")
+  String serverUrl;
+
+  @Option(
+      names = "--transport",
+      paramLabel = "webtransport|websocket",
+      defaultValue = "auto",
+      description = "default: WebTransport, falling back to WebSocket like the browser")
+  String transport;
+
+  @Option(names = "--audio-device", paramLabel = "N", description = "ALSA microphone hw:N")
+  Integer audioDevice;
+
+  @Option(names = "--test-tone", description = "a 440 Hz tone (the default with --test-pattern)")
+  boolean testTone;
+
+  @Option(names = "--no-audio", description = "no sound")
+  boolean noAudio;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      converter = CliTypes.DurationConverter.class,
+      description = "stream this long (default: until Ctrl-C)")
+  Duration duration;
+
+  @Option(
+      names = "--connect-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "20s",
+      converter = CliTypes.DurationConverter.class,
+      description = "keep trying an unreachable server this long (default: ${DEFAULT-VALUE})")
+  Duration connectTimeout;
+
+  private String required(String option, String value) {
+    if (value == null) {
+      throw CliTypes.usage(spec, "Missing required option: '" + option + "'");
+    }
+    return value;
+  }
 
   private final AtomicBoolean keyframeWanted = new AtomicBoolean();
   private final AtomicLong keyframeRequests = new AtomicLong();
@@ -69,64 +174,59 @@ final class StreamCommand {
   private volatile String closeReason;
   private volatile long ownSession = -1;
 
-  int run(List<String> argv) throws Exception {
-    Args a = new Args(argv, VALUED, FLAGS);
-    String user = a.has("user-id") ? Ids.require("user id", a.string("user-id", null)) : null;
-    String token = a.string("token", null);
+  @Override
+  public Integer call() throws Exception {
+    String user = userId != null ? Ids.require("user id", userId) : null;
     String meeting =
-        token != null && !a.has("meeting-id")
+        token != null && meetingId == null
             ? "(the token's)"
-            : Ids.require("meeting id", a.required("meeting-id"));
-    String name = a.string("name", a.string("display-name", user));
+            : Ids.require("meeting id", required("--meeting-id", meetingId));
+    String name = this.name != null ? this.name : displayName != null ? displayName : user;
     if (name == null) {
-      throw new Args.UsageError("--name is required (how others see this stream)");
+      throw CliTypes.usage(spec, "--name is required (how others see this stream)");
     }
     String problem = dev.videocall.types.DisplayNames.problem(name);
     if (problem != null) {
-      throw new Args.UsageError("--name: " + problem);
+      throw CliTypes.usage(spec, "--name: " + problem);
     }
-    boolean pattern = a.has("test-pattern");
-    if (pattern == a.has("video-device-index")) {
-      throw new Args.UsageError("give exactly one of --video-device-index N and --test-pattern");
+    boolean pattern = testPattern;
+    if (pattern == (videoDevice != null)) {
+      throw CliTypes.usage(spec, "give exactly one of --video-device-index N and --test-pattern");
     }
-    int[] size = a.resolution("resolution", "1280x720");
-    int fps = a.integer("fps", 30, 1, 120);
-    int kbps = a.integer("bitrate-kbps", 500, 20, 50_000);
+    int[] size = {resolution.width(), resolution.height()};
+    CliTypes.range(spec, "--fps", fps, 1, 120);
+    CliTypes.range(spec, "--bitrate-kbps", kbps, 20, 50_000);
     VideoCodec codec =
-        switch (a.string("codec", "vp8")) {
+        switch (codecName) {
           case "vp8" -> VideoCodec.VP8;
           case "vp9" -> VideoCodec.VP9_PROFILE0_LEVEL10_8BIT;
-          default -> throw new Args.UsageError("--codec must be vp8 or vp9");
+          default -> throw CliTypes.usage(spec, "--codec must be vp8 or vp9");
         };
-    String transport = a.string("transport", "auto");
     if (!Set.of("auto", "webtransport", "websocket").contains(transport)) {
-      throw new Args.UsageError("--transport must be webtransport or websocket");
+      throw CliTypes.usage(spec, "--transport must be webtransport or websocket");
     }
-    int audioChoices =
-        (a.has("audio-device") ? 1 : 0)
-            + (a.has("test-tone") ? 1 : 0)
-            + (a.has("no-audio") ? 1 : 0);
+    int audioChoices = (audioDevice != null ? 1 : 0) + (testTone ? 1 : 0) + (noAudio ? 1 : 0);
     if (audioChoices > 1) {
-      throw new Args.UsageError("give at most one of --audio-device, --test-tone and --no-audio");
+      throw CliTypes.usage(spec, "give at most one of --audio-device, --test-tone and --no-audio");
     }
-    URI server = ServerUrl.parse(a.string("server", "http://localhost:8080"));
+    URI server = ServerUrl.parse(serverUrl);
 
     VideoSource video =
         pattern
             ? new TestPattern(size[0], size[1])
             : new Camera(
-                a.integer("video-device-index", 0, 0, 255),
+                CliTypes.range(spec, "--video-device-index", videoDevice, 0, 255),
                 size[0],
                 size[1],
                 fps,
-                Camera.FrameFormat.parse(a.string("frame-format", "YUYV")));
+                Camera.FrameFormat.parse(frameFormat));
     AudioSource audio = null;
-    if (a.has("audio-device")) {
-      audio = new Microphone(a.integer("audio-device", 0, 0, 63));
-    } else if (a.has("test-tone") || (pattern && !a.has("no-audio"))) {
+    if (audioDevice != null) {
+      audio = new Microphone(CliTypes.range(spec, "--audio-device", audioDevice, 0, 63));
+    } else if (testTone || (pattern && !noAudio)) {
       audio = new TestTone();
     }
-    java.time.Duration patience = a.duration("wait", java.time.Duration.ofMinutes(10));
+    Duration patience = wait;
     MeetingEntry.Way[] way = new MeetingEntry.Way[1];
     try (VideoSource v = video;
         VideoEncoder encoder = new VideoEncoder(codec, size[0], size[1], fps, kbps)) {
@@ -135,7 +235,7 @@ final class StreamCommand {
               server,
               () -> way[0] = MeetingEntry.find(server, user, meeting, name, token, patience),
               transport,
-              a.duration("connect-timeout", java.time.Duration.ofSeconds(20)),
+              connectTimeout,
               this::onPacket,
               (code, reason) -> {
                 if (stopped.getCount() > 0) {
@@ -192,7 +292,7 @@ final class StreamCommand {
         audioThread.setDaemon(true);
         audioThread.start();
       }
-      java.time.Duration limit = a.duration("duration", null);
+      Duration limit = duration;
       if (limit != null) {
         Thread timer =
             new Thread(

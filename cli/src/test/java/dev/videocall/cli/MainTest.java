@@ -95,4 +95,43 @@ class MainTest {
     assertEquals(2, run("bot").exit());
     assertEquals(2, run("frobnicate").exit());
   }
+
+  private static String out(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, Main.run(args), String.join(" ", args));
+      return buf.toString(StandardCharsets.UTF_8);
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  @Test
+  void helpIsGeneratedForTheProgramAndEachCommandWithVersionAndCompletion() {
+    String top = out("--help");
+    assertTrue(top.contains("Usage: videocall-cli"), top);
+    for (String command : new String[] {"stream", "info", "bot", "generate-completion"}) {
+      assertTrue(top.contains(command), command + " listed: " + top);
+    }
+    String stream = out("stream", "--help");
+    assertTrue(stream.contains("Usage: videocall-cli stream"), stream);
+    assertTrue(stream.contains("--name=NAME"), stream);
+    assertTrue(stream.contains("--resolution=WxH"), stream);
+    assertTrue(stream.contains("default: 1280x720"), stream);
+    assertTrue(out("bot", "--help").contains("--meeting-id=M"));
+    assertTrue(out("--version").startsWith("videocall-cli "));
+    assertTrue(out("generate-completion").contains("complete -F"), "a bash completion script");
+  }
+
+  @Test
+  void aBadDurationIsAUsageErrorWithTheForm() {
+    Outcome o = run("bot", "--meeting-id", "m", "--duration", "soon");
+    assertEquals(2, o.exit());
+    assertTrue(o.err().contains("60s, 500ms or 2m"), o.err());
+    Outcome range = run("bot", "--meeting-id", "m", "--fps", "500");
+    assertEquals(2, range.exit());
+    assertTrue(range.err().contains("--fps must be between 1 and 120"), range.err());
+  }
 }

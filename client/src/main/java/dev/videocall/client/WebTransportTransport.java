@@ -48,8 +48,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -157,9 +155,17 @@ public final class WebTransportTransport implements ClientTransport {
         new ConnectFailed(what + " " + target + (root == null ? "" : ": " + root), 0, root));
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** A string field of the JSON object, or null (absent, not a string, or not JSON at all). */
   private static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
-    return m.find() ? m.group(1) : null;
+    try {
+      com.fasterxml.jackson.databind.JsonNode v = JSON.readTree(json).get(name);
+      return v != null && v.isTextual() ? v.asText() : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   private static CompletableFuture<ClientTransport> connect(

@@ -1,5 +1,7 @@
 package dev.videocall.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real nats-server from PATH on free loopback ports, restartable on the same port. Fails with a
@@ -155,13 +155,15 @@ public final class NatsProcess implements AutoCloseable {
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    Matcher m = Pattern.compile("\"subscriptions\":\\s*(\\d+)").matcher(body);
+    // one entry per connection, each with its subscription count
     long n = 0;
-    while (m.find()) {
-      n += Long.parseLong(m.group(1));
+    for (JsonNode c : JSON.readTree(body).path("connections")) {
+      n += c.path("subscriptions").asLong();
     }
     return n;
   }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A counter of /varz, e.g. "in_msgs". */
   public long varz(String field) throws IOException, InterruptedException {
@@ -172,11 +174,11 @@ public final class NatsProcess implements AutoCloseable {
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    Matcher m = Pattern.compile("\"" + field + "\":\\s*(\\d+)").matcher(body);
-    if (!m.find()) {
+    JsonNode v = JSON.readTree(body).get(field);
+    if (v == null || !v.isNumber()) {
       throw new IllegalStateException("no " + field + " in /varz");
     }
-    return Long.parseLong(m.group(1));
+    return v.asLong();
   }
 
   /** The process id, e.g. for CPU and memory readings. */

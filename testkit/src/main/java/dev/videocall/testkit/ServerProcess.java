@@ -67,6 +67,11 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add("-jar");
     cmd.add(jar());
     cmd.addAll(List.of(args));
+    if (!List.of(args).contains("--data-dir")) {
+      // never the default ./videocall-data in the working tree
+      cmd.add("--data-dir");
+      cmd.add(java.nio.file.Files.createTempDirectory("videocall-exit").toString());
+    }
     long start = System.nanoTime();
     File out = File.createTempFile("videocall-exit", ".log");
     try {

@@ -2,9 +2,9 @@ package dev.videocall.server.http;
 
 import dev.videocall.server.ServerConfig;
 import dev.videocall.server.tls.HttpsIdentity;
-import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -82,7 +82,7 @@ public final class Connectors {
   }
 
   /** Sends every request on the redirect port to the same path over HTTPS. */
-  public void register(Javalin app) {
+  public void register(JavalinDefaultRoutingApi app) {
     if (redirect == null && config.httpRedirectPort() < 0) {
       return;
     }

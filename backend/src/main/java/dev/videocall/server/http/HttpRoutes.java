@@ -4,11 +4,11 @@ import dev.videocall.server.bus.Bus;
 import dev.videocall.server.core.Relay;
 import dev.videocall.server.webtransport.WebTransportServer;
 import dev.videocall.types.Ids;
-import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,7 +68,7 @@ public final class HttpRoutes {
         });
   }
 
-  public void register(Javalin app) {
+  public void register(JavalinDefaultRoutingApi app) {
     app.get("/healthz", this::health);
     app.get("/favicon.ico", ctx -> ctx.status(204));
     app.get("/metrics", this::metrics);
@@ -84,7 +84,7 @@ public final class HttpRoutes {
     body.put("bus", bus.state());
     body.put("sessions", relay.sessionCount());
     body.put("meetings", relay.roomCount());
-    ctx.contentType("application/json").result(Json.object(body));
+    ctx.json(body);
   }
 
   /**
@@ -116,7 +116,7 @@ public final class HttpRoutes {
       body.put("httpsSpkiSha256", https.current().spkiSha256Base64());
     }
     ctx.header("Cache-Control", "no-store");
-    ctx.contentType("application/json").result(Json.object(body));
+    ctx.json(body);
   }
 
   private static boolean isAddress(String host) {

@@ -41,12 +41,21 @@ public interface Admission {
   record Refused(int status, String code, String message) implements Decision {
     /** {"success":false,"error":{...}}: the API's error shape. */
     public String json() {
-      return "{\"success\":false,\"error\":{\"code\":\""
-          + code
-          + "\",\"message\":\""
-          + message.replace("\\", "\\\\").replace("\"", "\\\"")
-          + "\"}}";
+      java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
+      error.put("code", code);
+      error.put("message", message);
+      java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+      out.put("success", false);
+      out.put("error", error);
+      try {
+        return JSON.writeValueAsString(out);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("a map of strings is always JSON", e);
+      }
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+        new com.fasterxml.jackson.databind.ObjectMapper();
   }
 
   Decision decide(Request r);

@@ -10,8 +10,8 @@ import dev.videocall.server.identity.Tokens;
 import dev.videocall.server.meetings.MeetingStore.Meeting;
 import dev.videocall.server.meetings.MeetingStore.Participant;
 import dev.videocall.types.DisplayNames;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +65,7 @@ public final class MeetingApi {
     relay.onNotice(this::wake);
   }
 
-  public void register(Javalin app) {
+  public void register(JavalinDefaultRoutingApi app) {
     app.before("/api/v1/*", this::limit);
     app.exception(
         Meetings.Problem.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));

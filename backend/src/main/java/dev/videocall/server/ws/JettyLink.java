@@ -20,10 +20,10 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * sent with the next unbatched frame or flush, in one gathering socket write: under load, a
  * receiver's backlog costs one system call instead of one per packet.
  *
- * <p>Jetty 11's flusher loses data when a frame is queued while a write that carried its batch
- * buffer is still pending (the next frame's header lands in a buffer no longer being written). So
- * this link takes one write at a time ({@link #maxWritesInFlight}), and holds a close back until
- * the pending write is done.
+ * <p>One write at a time ({@link #maxWritesInFlight}, the core's default): what is not yet written
+ * stays in the core's queue, where the drop policy can still act on it. (Jetty 11's flusher also
+ * lost data when frames were queued during a pending write, and this link worked around it; Jetty
+ * 12's does not: {@code JettyFlusherBatchingTest}, which failed on Jetty 11.0.25.)
  */
 final class JettyLink implements SessionLink {
   /** RFC 6455 allows 123 bytes of UTF-8 in a close reason. */
@@ -37,8 +37,6 @@ final class JettyLink implements SessionLink {
 
   private final Session session;
   private final CoreSession core;
-  private int pending; // guarded by this: writes and flushes not yet completed
-  private Runnable deferredClose; // guarded by this
   private Runnable callbackFor; // guarded by this
   private Callback callback; // guarded by this
 
@@ -59,18 +57,12 @@ final class JettyLink implements SessionLink {
 
   @Override
   public void flush(Runnable done) {
-    started();
     core.flush(completion(done));
   }
 
   private void send(Packet packet, Runnable done, boolean batch) {
-    started();
     Frame frame = new Frame(OpCode.BINARY).setPayload(ByteBuffer.wrap(packet.bytes()));
     core.sendFrame(frame, completion(done), batch);
-  }
-
-  private synchronized void started() {
-    pending++;
   }
 
   /** The outbox passes the same {@code done} every time: one callback per link, not per packet. */
@@ -82,41 +74,14 @@ final class JettyLink implements SessionLink {
     return callback;
   }
 
-  private Callback newCompletion(Runnable done) {
-    Runnable finished =
-        () -> {
-          Runnable close;
-          synchronized (this) {
-            pending--;
-            close = pending == 0 ? deferredClose : null;
-            if (close != null) {
-              deferredClose = null;
-            }
-          }
-          done.run();
-          if (close != null) {
-            close.run();
-          }
-        };
-    return Callback.from(InvocationType.NON_BLOCKING, finished, x -> finished.run());
+  private static Callback newCompletion(Runnable done) {
+    return Callback.from(InvocationType.NON_BLOCKING, done, x -> done.run());
   }
 
-  /** One write at a time: see the class comment. Batching still sends a backlog at once. */
-  @Override
-  public int maxWritesInFlight() {
-    return 1;
-  }
-
+  /** The close frame follows whatever is queued before it, in order. */
   @Override
   public void close(int code, String reason) {
-    Runnable close = () -> session.close(code, truncate(reason));
-    synchronized (this) {
-      if (pending > 0) {
-        deferredClose = close; // a receiver that never reads is reaped by Jetty's idle timeout
-        return;
-      }
-    }
-    close.run();
+    session.close(code, truncate(reason), org.eclipse.jetty.websocket.api.Callback.NOOP);
   }
 
   @Override

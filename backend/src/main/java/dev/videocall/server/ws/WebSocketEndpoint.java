@@ -5,12 +5,11 @@ import dev.videocall.server.core.Relay;
 import dev.videocall.server.core.Session;
 import dev.videocall.server.identity.Admission;
 import dev.videocall.types.CloseCodes;
-import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.jetty.websocket.api.BatchMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +49,7 @@ public final class WebSocketEndpoint {
         });
   }
 
-  public void register(Javalin app) {
+  public void register(JavalinDefaultRoutingApi app) {
     for (String path : new String[] {PATH, TOKEN_PATH}) {
       app.wsBeforeUpgrade(path, this::beforeUpgrade);
       app.ws(path, this::handlers);
@@ -104,7 +103,6 @@ public final class WebSocketEndpoint {
   private void handlers(io.javalin.websocket.WsConfig ws) {
     ws.onConnect(
         ctx -> {
-          ctx.session.getRemote().setBatchMode(BatchMode.OFF);
           Admission.Admitted a = ctx.attribute(ADMITTED);
           if (a == null) {
             ctx.closeSession(CloseCodes.UNPARSEABLE, "not admitted");
@@ -128,7 +126,15 @@ public final class WebSocketEndpoint {
         ctx -> {
           Session s = sessions.get(ctx.sessionId());
           if (s != null) {
-            relay.receive(s, ctx.data(), ctx.offset(), ctx.length());
+            // read before returning: Jetty may reuse the buffer (the relay copies what it keeps)
+            java.nio.ByteBuffer b = ctx.data();
+            if (b.hasArray()) {
+              relay.receive(s, b.array(), b.arrayOffset() + b.position(), b.remaining());
+            } else {
+              byte[] copy = new byte[b.remaining()];
+              b.duplicate().get(copy);
+              relay.receive(s, copy, 0, copy.length);
+            }
           }
         });
     ws.onMessage(ctx -> ctx.closeSession(CloseCodes.UNPARSEABLE, "binary protobuf packets only"));
