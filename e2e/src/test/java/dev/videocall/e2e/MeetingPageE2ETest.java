@@ -341,8 +341,11 @@ class MeetingPageE2ETest {
         ann.page.locator("[data-toast]").allInnerTexts().stream()
             .anyMatch(t -> t.contains("Ben joined")));
     String t0 = ann.page.innerText("#call-timer");
-    ann.page.waitForTimeout(1100);
-    assertNotEquals(t0, ann.page.innerText("#call-timer"), "the call timer runs");
+    // a once-a-second tick: on a loaded machine it may come late, so wait for it, not 1.1 s
+    waitUntil(
+        "the call timer runs",
+        Duration.ofSeconds(4),
+        () -> !t0.equals(ann.page.innerText("#call-timer")));
     // every control has an accessible name and a tooltip
     @SuppressWarnings("unchecked")
     List<String> unnamed =
