@@ -285,14 +285,8 @@ class RelayIntegrationTest {
     assertEquals(200, health.statusCode());
     assertEquals(
         "{\"status\":\"ok\",\"bus\":\"in-process\",\"sessions\":1,\"meetings\":1}", health.body());
-    String metrics =
-        http.send(
-                java.net.http.HttpRequest.newBuilder(
-                        URI.create(TestServer.url(server) + "/metrics"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
-            .body();
-    assertTrue(metrics.contains("\nvideocall_sessions 1\n"), metrics);
-    assertTrue(metrics.contains("\nvideocall_sessions_opened_total 1\n"), metrics);
+    Scrape metrics = Scrape.of(TestServer.url(server));
+    assertEquals(1, metrics.value("videocall_sessions"));
+    assertEquals(1, metrics.value("videocall_sessions_opened_total"));
   }
 }

@@ -1,10 +1,15 @@
 package dev.videocall.server.core;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
-/** Server-wide counters; nothing is dropped or refused without one of these moving. */
+/**
+ * Server-wide counters (nothing is dropped or refused without one of these moving) and the latency
+ * histograms, in a Prometheus registry of this instance ({@code /metrics}).
+ */
 public final class Counters {
   /** Every counter the server keeps, with its Prometheus name and help text. */
   public enum Name {
@@ -133,30 +138,84 @@ public final class Counters {
     final String metric;
     final String help;
 
+    /** The Prometheus name, e.g. {@code videocall_packets_received_total}. */
+    public String metric() {
+      return metric;
+    }
+
     Name(String metric, String help) {
       this.metric = metric;
       this.help = help;
     }
   }
 
-  private final Map<Name, LongAdder> values = new EnumMap<>(Name.class);
+  /** Relay latency, outbox delay and join time buckets: 0.1 ms to 10 s. */
+  private static final double[] SECONDS = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10
+  };
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Map<Name, Counter> values = new EnumMap<>(Name.class);
+  private final Histogram relay =
+      Histogram.builder()
+          .name("videocall_relay_seconds")
+          .help("Time from a client packet's arrival to its fan-out into every receiver's queue")
+          .classicUpperBounds(SECONDS)
+          .classicOnly()
+          .register(registry);
+  private final Histogram outboxDelay =
+      Histogram.builder()
+          .name("videocall_outbox_delay_seconds")
+          .help("Time from a packet's arrival to its write to one receiver's connection")
+          .classicUpperBounds(SECONDS)
+          .classicOnly()
+          .register(registry);
+  private final Histogram join =
+      Histogram.builder()
+          .name("videocall_join_seconds")
+          .help("Time from a connection's admission decision to its session in the meeting")
+          .classicUpperBounds(SECONDS)
+          .classicOnly()
+          .register(registry);
 
   public Counters() {
     for (Name n : Name.values()) {
-      values.put(n, new LongAdder());
+      // the _total suffix is the exposition's: the client takes the name without it
+      String base = n.metric.substring(0, n.metric.length() - "_total".length());
+      values.put(n, Counter.builder().name(base).help(n.help).register(registry));
     }
   }
 
   public void inc(Name name) {
-    values.get(name).increment();
+    values.get(name).inc();
   }
 
   public void add(Name name, long delta) {
-    values.get(name).add(delta);
+    values.get(name).inc(delta);
   }
 
   public long get(Name name) {
-    return values.get(name).sum();
+    return values.get(name).getLongValue();
+  }
+
+  /** A packet's arrival was {@code sinceNanos} ({@link System#nanoTime}) ago. */
+  public void relayed(long sinceNanos) {
+    relay.observe((System.nanoTime() - sinceNanos) / 1e9);
+  }
+
+  /** A packet that arrived at {@code arrivedNanos} was written to a receiver now. */
+  public void written(long arrivedNanos) {
+    outboxDelay.observe((System.nanoTime() - arrivedNanos) / 1e9);
+  }
+
+  /** A session joined its meeting; its admission was decided at {@code admittedNanos}. */
+  public void joined(long admittedNanos) {
+    join.observe((System.nanoTime() - admittedNanos) / 1e9);
+  }
+
+  /** Where gauges and JVM metrics are registered too; {@code /metrics} scrapes it. */
+  public PrometheusRegistry registry() {
+    return registry;
   }
 
   /** The non-zero counters, for logs and test failure messages. */
@@ -169,14 +228,5 @@ public final class Counters {
       }
     }
     return out.toString();
-  }
-
-  /** Prometheus text exposition of every counter. */
-  public void renderPrometheus(StringBuilder out) {
-    for (Name n : Name.values()) {
-      out.append("# HELP ").append(n.metric).append(' ').append(n.help).append('\n');
-      out.append("# TYPE ").append(n.metric).append(" counter\n");
-      out.append(n.metric).append(' ').append(get(n)).append('\n');
-    }
   }
 }

@@ -304,6 +304,7 @@ public final class Outbox {
         }
         counters.inc(Name.PACKETS_DELIVERED);
         counters.add(Name.BYTES_DELIVERED, next.size());
+        counters.written(next.arrivedNanos());
         if (more) {
           link.writeMore(next, onWritten);
         } else {

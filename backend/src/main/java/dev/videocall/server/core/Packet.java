@@ -12,6 +12,8 @@ package dev.videocall.server.core;
  * @param stream for video: which of the sender's streams (camera or screen) it belongs to; for a
  *     keyframe request: which stream of its target it asks for; else NONE
  * @param bytes the wire bytes, shared by every receiver and never modified
+ * @param arrivedNanos when it reached this instance ({@link System#nanoTime}), for the relay
+ *     latency and outbox delay histograms
  */
 public record Packet(
     String meetingId,
@@ -20,7 +22,28 @@ public record Packet(
     long targetSessionId,
     Priority priority,
     Stream stream,
-    byte[] bytes) {
+    byte[] bytes,
+    long arrivedNanos) {
+
+  /** A packet that arrives now. */
+  public Packet(
+      String meetingId,
+      String senderUserId,
+      long senderSessionId,
+      long targetSessionId,
+      Priority priority,
+      Stream stream,
+      byte[] bytes) {
+    this(
+        meetingId,
+        senderUserId,
+        senderSessionId,
+        targetSessionId,
+        priority,
+        stream,
+        bytes,
+        System.nanoTime());
+  }
 
   /** Outbound-queue treatment, from most to least protected. */
   public enum Priority {

@@ -290,6 +290,9 @@ public final class Relay implements AutoCloseable {
     presence.localJoined(member);
     log.info("joined {} ({} in meeting)", session, participantCount(meetingId));
     deliverLocally(member, MeetingEventType.PARTICIPANT_JOINED, "");
+    if (admittedAtNanos != Long.MAX_VALUE) {
+      counters.joined(admittedAtNanos);
+    }
     return session;
   }
 
@@ -298,6 +301,7 @@ public final class Relay implements AutoCloseable {
     if (from.hasLeft()) {
       return;
     }
+    long arrived = System.nanoTime();
     from.touch();
     counters.inc(Name.PACKETS_RECEIVED);
     int max = maxPacketBytes();
@@ -321,6 +325,7 @@ public final class Relay implements AutoCloseable {
         return;
       }
       bus.publish(r.packet());
+      counters.relayed(arrived);
     } else if (d instanceof Ingress.Echo e) {
       if (!from.takeControlToken(config.controlPacketsPerSecond())) {
         counters.inc(Name.DROPPED_RATE_LIMITED);
@@ -424,6 +429,17 @@ public final class Relay implements AutoCloseable {
   /** Sessions connected to this instance. */
   public synchronized int sessionCount() {
     return sessionCount;
+  }
+
+  /** Sessions on this instance by transport ("websocket", "webtransport"). */
+  public synchronized java.util.Map<String, Integer> sessionsByTransport() {
+    java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Room room : rooms.values()) {
+      for (Session s : room.sessions()) {
+        out.merge(s.link().transport(), 1, Integer::sum);
+      }
+    }
+    return out;
   }
 
   /** Meetings with at least one session on this instance. */

@@ -1,6 +1,7 @@
 package dev.videocall.server.http;
 
 import dev.videocall.server.bus.Bus;
+import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
 import dev.videocall.server.webtransport.WebTransportServer;
 import dev.videocall.types.Ids;
@@ -9,6 +10,10 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,6 +47,7 @@ public final class HttpRoutes {
     this.webTransport = webTransport;
     this.bind = bind;
     this.webRoot = webRoot;
+    registerGauges();
     this.meetingPage =
         webRoot == null
             ? MeetingPage.fromClasspath()
@@ -135,33 +141,46 @@ public final class HttpRoutes {
     return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
   }
 
-  private void metrics(Context ctx) {
-    StringBuilder out = new StringBuilder(4096);
-    relay.counters().renderPrometheus(out);
-    gauge(out, "videocall_sessions", "Sessions connected to this instance", relay.sessionCount());
-    gauge(out, "videocall_meetings", "Meetings with sessions on this instance", relay.roomCount());
-    gauge(
-        out,
-        "videocall_webtransport_buffered_bytes",
-        "Bytes of unfinished client packets held for WebTransport streams",
-        webTransport.bufferedBytes());
-    out.append("# HELP jvm_memory_used_bytes Used bytes of a given JVM memory area\n");
-    out.append("# TYPE jvm_memory_used_bytes gauge\n");
-    java.lang.management.MemoryMXBean memory =
-        java.lang.management.ManagementFactory.getMemoryMXBean();
-    out.append("jvm_memory_used_bytes{area=\"heap\"} ")
-        .append(memory.getHeapMemoryUsage().getUsed())
-        .append('\n');
-    out.append("jvm_memory_used_bytes{area=\"nonheap\"} ")
-        .append(memory.getNonHeapMemoryUsage().getUsed())
-        .append('\n');
-    ctx.contentType("text/plain; version=0.0.4").result(out.toString());
+  /**
+   * The instance's gauges and the JVM's, next to the counters and histograms in {@link
+   * Counters#registry()}; read when {@code /metrics} is scraped.
+   */
+  private void registerGauges() {
+    PrometheusRegistry registry = relay.counters().registry();
+    GaugeWithCallback.builder()
+        .name("videocall_sessions")
+        .help("Sessions connected to this instance")
+        .callback(c -> c.call(relay.sessionCount()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("videocall_transport_sessions")
+        .help("Sessions connected to this instance, by transport")
+        .labelNames("transport")
+        .callback(
+            c -> {
+              java.util.Map<String, Integer> by = relay.sessionsByTransport();
+              for (String t : new String[] {"websocket", "webtransport"}) {
+                c.call(by.getOrDefault(t, 0), t);
+              }
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("videocall_meetings")
+        .help("Meetings with sessions on this instance")
+        .callback(c -> c.call(relay.roomCount()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("videocall_webtransport_buffered_bytes")
+        .help("Bytes of unfinished client packets held for WebTransport streams")
+        .callback(c -> c.call(webTransport.bufferedBytes()))
+        .register(registry);
+    JvmMetrics.builder().register(registry);
   }
 
-  private static void gauge(StringBuilder out, String name, String help, long value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" gauge\n");
-    out.append(name).append(' ').append(value).append('\n');
+  private void metrics(Context ctx) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(16 * 1024);
+    PrometheusTextFormatWriter.create().write(out, relay.counters().registry().scrape());
+    ctx.contentType(PrometheusTextFormatWriter.CONTENT_TYPE).result(out.toByteArray());
   }
 
   private void meetingPage(Context ctx) {
