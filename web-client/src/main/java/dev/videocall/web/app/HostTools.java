@@ -41,14 +41,14 @@ final class HostTools {
         .addEventListener(
             "change",
             (Event e) ->
-                setting("lock", "{\"locked\":" + Js.checked(el("host-lock")) + "}", "lock"));
+                setting("lock", Http.object("locked", Js.checked(el("host-lock"))), "lock"));
     el("host-waiting-room")
         .addEventListener(
             "change",
             (Event e) ->
                 setting(
                     "settings",
-                    "{\"waitingRoom\":" + Js.checked(el("host-waiting-room")) + "}",
+                    Http.object("waitingRoom", Js.checked(el("host-waiting-room"))),
                     "waiting room"));
     el("host-end").addEventListener("click", (Event e) -> listener.confirmEnd());
     el("admit-all")
@@ -205,7 +205,7 @@ final class HostTools {
   private void decide(String action, String subject, String name) {
     access.post(
         action,
-        "{\"subject\":" + Js.jsonString(subject) + "}",
+        Http.object("subject", subject),
         afterDecision(("admit".equals(action) ? "admit " : "deny ") + name));
   }
 

@@ -77,7 +77,7 @@ final class MeetingAccess {
         "POST",
         "/api/v1/guests",
         known == null || known.isEmpty() ? null : known,
-        "{\"name\":" + Js.jsonString(displayName) + "}",
+        Http.object("name", displayName),
         new Answer() {
           @Override
           public void ok(String r) {
@@ -115,14 +115,14 @@ final class MeetingAccess {
    */
   void join(Answer done) {
     if (open) {
-      done.ok("{\"status\":\"admitted\"}");
+      done.ok(Http.object("status", "admitted"));
       return;
     }
     call(
         "POST",
         "/api/v1/meetings/" + meeting + "/join",
         token,
-        "{\"name\":" + Js.jsonString(name) + "}",
+        Http.object("name", name),
         tokenKeeping(done));
   }
 

@@ -33,6 +33,18 @@ public final class Http {
   public static native void request(
       String method, String url, String bearer, String json, Done done);
 
+  /** {@code {"key": value}}, written by the browser's JSON. */
+  @JSBody(
+      params = {"key", "value"},
+      script = "var vcO = {}; vcO[key] = value; return JSON.stringify(vcO);")
+  public static native String object(String key, String value);
+
+  /** {@code {"key": true|false}}, written by the browser's JSON. */
+  @JSBody(
+      params = {"key", "value"},
+      script = "var vcO = {}; vcO[key] = value; return JSON.stringify(vcO);")
+  public static native String object(String key, boolean value);
+
   /** The value at {@code path} as a string ("true", "12", ...), or null when absent or null. */
   @JSBody(
       params = {"json", "path"},

@@ -141,27 +141,6 @@ public final class Js {
       script = "el.checked = on;")
   public static native void setChecked(HTMLElement el, boolean on);
 
-  /** POSTs JSON; calls back with the response text, or null on failure. */
-  @JSBody(
-      params = {"url", "json", "done"},
-      script =
-          "fetch(url, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: json})"
-              + ".then(function (vcR) { return vcR.ok ? vcR.text() : null; })"
-              + ".then(function (vcT) { done(vcT); }, function () { done(null); });")
-  public static native void post(String url, String json, StringCallback done);
-
-  /** A field of a flat JSON object, as a string, or null. */
-  @JSBody(
-      params = {"json", "name"},
-      script =
-          "try { var vcV = JSON.parse(json)[name]; return vcV === undefined || vcV === null ?"
-              + " null : '' + vcV; } catch (vcE) { return null; }")
-  public static native String jsonField(String json, String name);
-
-  /** A JSON string literal of {@code text}. */
-  @JSBody(params = "text", script = "return JSON.stringify(text);")
-  public static native String jsonString(String text);
-
   /** Whether the document is shown in a narrow window (phones). */
   @JSBody(script = "return window.innerWidth < 640;")
   public static native boolean narrow();
