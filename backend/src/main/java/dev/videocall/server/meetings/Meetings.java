@@ -295,12 +295,14 @@ public final class Meetings implements AutoCloseable {
    * fetch the list ({@code GET .../waiting}, hosts only), others ignore it.
    */
   private void tellHosts(String meetingId) {
-    relay.notice(
-        meetingId,
-        "",
-        MeetingEvents.notice(MeetingEventType.WAITING_ROOM_UPDATED, meetingId, "", "", ""),
-        0,
-        "");
+    tell(meetingId, "", MeetingEventType.WAITING_ROOM_UPDATED, "");
+  }
+
+  /**
+   * An event for {@code target}'s sessions ("" for everyone), made by the host named {@code by}.
+   */
+  private void tell(String meetingId, String target, MeetingEventType type, String by) {
+    relay.notice(meetingId, target, MeetingEvents.notice(type, meetingId, target, by, ""), 0, "");
   }
 
   // ---- what people see ----
@@ -364,13 +366,7 @@ public final class Meetings implements AutoCloseable {
       if (store.decide(
           meetingId, p.subject(), State.WAITING, State.ADMITTED, who.subject(), now())) {
         n++;
-        relay.notice(
-            meetingId,
-            p.subject(),
-            MeetingEvents.notice(
-                MeetingEventType.PARTICIPANT_ADMITTED, meetingId, p.subject(), who.name(), ""),
-            0,
-            "");
+        tell(meetingId, p.subject(), MeetingEventType.PARTICIPANT_ADMITTED, who.name());
       }
     }
     if (n > 0) {
@@ -381,32 +377,20 @@ public final class Meetings implements AutoCloseable {
 
   private void decided(
       String meetingId, String subject, Tokens.Identity by, MeetingEventType type) {
-    relay.notice(
-        meetingId, subject, MeetingEvents.notice(type, meetingId, subject, by.name(), ""), 0, "");
+    tell(meetingId, subject, type, by.name());
     tellHosts(meetingId);
   }
 
   public void mute(Tokens.Identity who, String meetingId, String subject) {
     requireHost(who, meetingId);
     requireId(subject);
-    relay.notice(
-        meetingId,
-        subject,
-        MeetingEvents.notice(MeetingEventType.MUTE_REQUESTED, meetingId, subject, who.name(), ""),
-        0,
-        "");
+    tell(meetingId, subject, MeetingEventType.MUTE_REQUESTED, who.name());
   }
 
   public void stopVideo(Tokens.Identity who, String meetingId, String subject) {
     requireHost(who, meetingId);
     requireId(subject);
-    relay.notice(
-        meetingId,
-        subject,
-        MeetingEvents.notice(
-            MeetingEventType.VIDEO_STOP_REQUESTED, meetingId, subject, who.name(), ""),
-        0,
-        "");
+    tell(meetingId, subject, MeetingEventType.VIDEO_STOP_REQUESTED, who.name());
   }
 
   /** Out, and not back with the token they had: their sessions close (4003) everywhere. */
@@ -501,12 +485,7 @@ public final class Meetings implements AutoCloseable {
   }
 
   private void updated(String meetingId, Tokens.Identity by) {
-    relay.notice(
-        meetingId,
-        "",
-        MeetingEvents.notice(MeetingEventType.MEETING_UPDATED, meetingId, "", by.name(), ""),
-        0,
-        "");
+    tell(meetingId, "", MeetingEventType.MEETING_UPDATED, by.name());
   }
 
   private void hostsChanged(String meetingId, String newHost) {
