@@ -78,12 +78,16 @@ public final class KeyExchange {
     public int keyEpoch;
     public byte[] nonce;
     public byte[] wrappedKey;
+    public byte[] senderPublicKeySpki;
+    public int cipherSuite;
 
     public byte[] encode() {
       return new ProtoWriter()
           .uint32(1, keyEpoch)
           .bytes(2, nonce)
           .bytes(3, wrappedKey)
+          .bytes(4, senderPublicKeySpki)
+          .uint32(5, cipherSuite)
           .toByteArray();
     }
 
@@ -95,6 +99,8 @@ public final class KeyExchange {
           case 1 -> m.keyEpoch = r.int32();
           case 2 -> m.nonce = r.bytes();
           case 3 -> m.wrappedKey = r.bytes();
+          case 4 -> m.senderPublicKeySpki = r.bytes();
+          case 5 -> m.cipherSuite = r.int32();
           default -> r.skip();
         }
       }

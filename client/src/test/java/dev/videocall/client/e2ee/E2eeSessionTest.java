@@ -1,0 +1,327 @@
+package dev.videocall.client.e2ee;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.videocall.types.e2ee.E2eeCrypto;
+import dev.videocall.types.e2ee.E2eeSession;
+import dev.videocall.types.e2ee.SFrame;
+import dev.videocall.types.wire.KeyExchange;
+import dev.videocall.types.wire.PacketWrapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Participants exchanging keys through a pretend relay, with the JDK's crypto. */
+class E2eeSessionTest {
+  private final double[] now = {1000};
+  private final Map<Long, E2eeSession> sessions = new LinkedHashMap<>();
+  private final ArrayDeque<Runnable> network = new ArrayDeque<>();
+  private final Map<Long, Map<Long, String>> codes = new LinkedHashMap<>();
+
+  private E2eeSession join(long id, E2eeCrypto crypto) {
+    codes.put(id, new LinkedHashMap<>());
+    E2eeSession s =
+        new E2eeSession(
+            crypto,
+            new E2eeSession.Out() {
+              @Override
+              public void send(int type, byte[] data, long target) {
+                network.add(
+                    () -> {
+                      for (Map.Entry<Long, E2eeSession> e : sessions.entrySet()) {
+                        if (e.getKey() != id && (target == 0 || target == e.getKey())) {
+                          e.getValue().onPacket(id, type, data);
+                        }
+                      }
+                    });
+              }
+
+              @Override
+              public void safetyCode(long peer, String code) {
+                codes.get(id).put(peer, code);
+              }
+
+              @Override
+              public void log(String line) {}
+            },
+            () -> now[0]);
+    sessions.put(id, s);
+    s.start(id);
+    return s;
+  }
+
+  private void deliver() {
+    while (!network.isEmpty()) {
+      network.poll().run();
+    }
+  }
+
+  private void leave(long id) {
+    sessions.remove(id);
+    for (E2eeSession s : sessions.values()) {
+      s.peerLeft(id);
+    }
+    deliver();
+  }
+
+  private static final byte[] META = "video:key:7".getBytes(StandardCharsets.UTF_8);
+
+  static byte[] encrypt(E2eeSession s, byte[] pt) {
+    return SFrameVectorsTest.await(d -> s.encrypt(META, pt, d));
+  }
+
+  /** Holds the plaintext, or "failed: why", or "pending" while the frame waits for its key. */
+  static Object[] decrypt(E2eeSession s, long from, byte[] frame) {
+    Object[] out = {"pending"};
+    s.decrypt(
+        from,
+        META,
+        frame,
+        new E2eeCrypto.Result<>() {
+          @Override
+          public void ok(byte[] v) {
+            out[0] = v;
+          }
+
+          @Override
+          public void failed(String why) {
+            out[0] = "failed: " + why;
+          }
+        });
+    return out;
+  }
+
+  static byte[] plain(Object[] result) {
+    assertTrue(result[0] instanceof byte[], "decrypted: " + result[0]);
+    return (byte[]) result[0];
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void threeParticipantsReadEachOtherAndShowTheSameSafetyCodes() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    E2eeSession c = join(3, crypto);
+    deliver();
+    byte[] frame = encrypt(a, bytes("a picture"));
+    assertEquals(bytes("a picture").length + 1 + SFrame.TAG_BYTES, frame.length);
+    assertArrayEquals(bytes("a picture"), plain(decrypt(b, 1, frame)));
+    assertArrayEquals(bytes("a picture"), plain(decrypt(c, 1, frame)));
+    assertArrayEquals(bytes("a picture"), plain(decrypt(a, 3, encrypt(c, bytes("a picture")))));
+    assertEquals(codes.get(1L).get(2L), codes.get(2L).get(1L));
+    assertEquals(codes.get(1L).get(3L), codes.get(3L).get(1L));
+    assertEquals(codes.get(2L).get(3L), codes.get(3L).get(2L));
+    assertNotEquals(codes.get(1L).get(2L), codes.get(1L).get(3L));
+    assertTrue(codes.get(1L).get(2L).matches("\\d{4} \\d{4} \\d{4}"), codes.get(1L).get(2L));
+  }
+
+  @Test
+  void aDepartedParticipantCannotReadWhatIsSentAfterItLeft() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    E2eeSession c = join(3, crypto);
+    deliver();
+    assertArrayEquals(bytes("before"), plain(decrypt(c, 1, encrypt(a, bytes("before")))));
+
+    leave(3); // c keeps every key it had
+    byte[] after = encrypt(a, bytes("after"));
+    assertEquals(2, SFrame.parseHeader(after).kid, "a new key since c left");
+    assertArrayEquals(bytes("after"), plain(decrypt(b, 1, after)));
+
+    Object[] tried = decrypt(c, 1, after);
+    assertEquals("pending", tried[0], "a newer KID waits for its key a while");
+    now[0] += E2eeSession.PENDING_MAX_MS + 1;
+    c.tick();
+    assertEquals("failed: the key never came", tried[0]);
+    // The new frame relabelled with the old KID: the key and the AAD differ, the tag fails.
+    byte[] relabelled = relabel(after, 1);
+    assertTrue(((String) decrypt(c, 1, relabelled)[0]).startsWith("failed: not authentic"));
+    assertEquals(1, c.counters().authFailed);
+  }
+
+  @Test
+  void aTamperedFrameIsRefusedAndCountedAndTheNextOneDecrypts() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    for (int bit : new int[] {0, 13, 8 * 3 + 5}) { // header, ciphertext, tag region
+      byte[] frame = encrypt(a, bytes("frame with some length to it"));
+      int at = bit == 0 ? 0 : bit / 8 + (bit == 13 ? 1 : frame.length - 20);
+      frame[at] ^= (byte) (1 << (bit % 8));
+      assertTrue(((String) decrypt(b, 1, frame)[0]).startsWith("failed"));
+    }
+    assertEquals(3, b.counters().authFailed + b.counters().noKey + b.counters().malformed);
+    assertArrayEquals(bytes("next"), plain(decrypt(b, 1, encrypt(a, bytes("next")))));
+  }
+
+  @Test
+  void framesThatOvertakeTheirKeyWaitForItAndComeOutInOrder() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    E2eeSession c = join(3, crypto);
+    deliver();
+    sessions.remove(3L);
+    a.peerLeft(3); // a rekeys; its wrapped key to b is still "in the network"
+    List<Object[]> results = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      results.add(decrypt(b, 1, encrypt(a, bytes("f" + i))));
+    }
+    assertEquals("pending", results.get(0)[0]);
+    deliver();
+    for (int i = 0; i < 5; i++) {
+      assertArrayEquals(bytes("f" + i), plain(results.get(i)));
+    }
+  }
+
+  @Test
+  void resultsComeInSubmissionOrderWhateverOrderTheCryptoSettlesIn() {
+    ReversingCrypto slow = new ReversingCrypto(new JdkCrypto());
+    E2eeSession a = join(1, slow);
+    E2eeSession b = join(2, slow);
+    slow.settleAll();
+    deliver();
+    slow.settleAll();
+    deliver();
+    slow.settleAll();
+    List<byte[]> sent = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      a.encrypt(
+          META,
+          bytes("frame " + i),
+          new E2eeCrypto.Result<>() {
+            @Override
+            public void ok(byte[] v) {
+              sent.add(v);
+            }
+
+            @Override
+            public void failed(String why) {
+              throw new AssertionError(why);
+            }
+          });
+    }
+    slow.settleAll(); // last submitted settles first
+    assertEquals(6, sent.size());
+    List<Object[]> got = new ArrayList<>();
+    for (byte[] f : sent) {
+      got.add(decrypt(b, 1, f));
+    }
+    slow.settleAll();
+    for (int i = 0; i < 6; i++) {
+      assertArrayEquals(bytes("frame " + i), plain(got.get(i)));
+      assertEquals(i, SFrame.parseHeader(sent.get(i)).ctr);
+    }
+  }
+
+  @Test
+  void aSessionThatPresentsADifferentPublicKeyIsRefused() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    KeyExchange.PublicKey other = new KeyExchange.PublicKey();
+    other.publicKeySpki = SFrameVectorsTest.await(crypto::generateKeyPair).publicSpki;
+    a.onPacket(2, PacketWrapper.E2EE_PUBLIC_KEY, other.encode());
+    KeyExchange.PublicKey huge = new KeyExchange.PublicKey();
+    huge.publicKeySpki = new byte[6000];
+    a.onPacket(4, PacketWrapper.E2EE_PUBLIC_KEY, huge.encode());
+    a.onPacket(5, PacketWrapper.E2EE_WRAPPED_KEY, new byte[] {(byte) 0xff, 1, 2});
+    assertEquals(3, a.counters().keysRefused);
+    assertArrayEquals(bytes("still fine"), plain(decrypt(a, 2, encrypt(b, bytes("still fine")))));
+  }
+
+  /** The frame's SFrame header rewritten to another KID (same CTR), the rest unchanged. */
+  private static byte[] relabel(byte[] frame, long kid) {
+    SFrame.Header h = SFrame.parseHeader(frame);
+    return SFrame.concat(SFrame.header(kid, h.ctr), SFrame.slice(frame, h.length));
+  }
+
+  /** Holds every AES-GCM result back until {@link #settleAll}, then settles the newest first. */
+  static final class ReversingCrypto implements E2eeCrypto {
+    private final E2eeCrypto inner;
+    private final List<Runnable> held = new ArrayList<>();
+
+    ReversingCrypto(E2eeCrypto inner) {
+      this.inner = inner;
+    }
+
+    void settleAll() {
+      while (!held.isEmpty()) {
+        List<Runnable> now = new ArrayList<>(held);
+        held.clear();
+        for (int i = now.size() - 1; i >= 0; i--) {
+          now.get(i).run();
+        }
+      }
+    }
+
+    private <T> Result<T> later(Result<T> done) {
+      return new Result<>() {
+        @Override
+        public void ok(T v) {
+          held.add(() -> done.ok(v));
+        }
+
+        @Override
+        public void failed(String why) {
+          held.add(() -> done.failed(why));
+        }
+      };
+    }
+
+    @Override
+    public byte[] random(int bytes) {
+      return inner.random(bytes);
+    }
+
+    @Override
+    public void generateKeyPair(Result<KeyPair> done) {
+      inner.generateKeyPair(later(done));
+    }
+
+    @Override
+    public void ecdh(Key privateKey, byte[] peerSpki, Result<byte[]> done) {
+      inner.ecdh(privateKey, peerSpki, later(done));
+    }
+
+    @Override
+    public void hkdf(byte[] ikm, byte[] info, int bytes, Result<byte[]> done) {
+      inner.hkdf(ikm, info, bytes, later(done));
+    }
+
+    @Override
+    public void aesGcmKey(byte[] raw, Result<Key> done) {
+      inner.aesGcmKey(raw, later(done));
+    }
+
+    @Override
+    public void seal(Key key, byte[] nonce, byte[] aad, byte[] pt, Result<byte[]> done) {
+      inner.seal(key, nonce, aad, pt, later(done));
+    }
+
+    @Override
+    public void open(Key key, byte[] nonce, byte[] aad, byte[] ct, Result<byte[]> done) {
+      inner.open(key, nonce, aad, ct, later(done));
+    }
+
+    @Override
+    public void sha256(byte[] data, Result<byte[]> done) {
+      inner.sha256(data, later(done));
+    }
+  }
+}
