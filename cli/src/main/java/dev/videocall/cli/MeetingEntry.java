@@ -14,11 +14,21 @@ import java.time.Duration;
  */
 final class MeetingEntry {
   /** A way in: a room token, or (open mode) a user id, meeting and display name. */
-  record Way(String token, String user, String meeting, String displayName) {
+  record Way(String token, String user, String meeting, String displayName, boolean e2ee) {
+    Way(String token, String user, String meeting, String displayName) {
+      this(token, user, meeting, displayName, false);
+    }
+
+    /** The same way in, encrypting end to end (the meeting must be an encrypted one). */
+    Way encrypting(boolean on) {
+      return new Way(token, user, meeting, displayName, on);
+    }
+
     VideocallClient.Builder apply(VideocallClient.Builder b) {
-      return token != null
-          ? b.token(token)
-          : b.user(user).meeting(meeting).displayName(displayName);
+      return (token != null
+              ? b.token(token)
+              : b.user(user).meeting(meeting).displayName(displayName))
+          .e2ee(e2ee);
     }
 
     /** For messages: who this is. */

@@ -65,6 +65,13 @@ final class StreamCommand implements Callable<Integer> {
   String token;
 
   @Option(
+      names = "--e2ee",
+      description =
+          "encrypt end to end (SFrame, RFC 9605) with keys the server never sees; required by"
+              + " end-to-end encrypted meetings and refused by others")
+  boolean e2ee;
+
+  @Option(
       names = "--wait",
       paramLabel = "DURATION",
       defaultValue = "10m",
@@ -233,7 +240,10 @@ final class StreamCommand implements Callable<Integer> {
       VideocallClient client =
           Connection.join(
               server,
-              () -> way[0] = MeetingEntry.find(server, user, meeting, name, token, patience),
+              () ->
+                  way[0] =
+                      MeetingEntry.find(server, user, meeting, name, token, patience)
+                          .encrypting(e2ee),
               transport,
               connectTimeout,
               this::onPacket,

@@ -14,6 +14,21 @@ public final class Endpoints {
    * identity), else {@code /lobby/USER/MEETING} with the display name as {@code name}.
    */
   public static String lobbyPath(String user, String meeting, String displayName, String token) {
+    return lobbyPath(user, meeting, displayName, token, false);
+  }
+
+  /**
+   * As {@link #lobbyPath(String, String, String, String)}, saying {@code e2ee=1} when the client
+   * encrypts end to end (the server lets such clients only into encrypted meetings, and others not
+   * into those).
+   */
+  public static String lobbyPath(
+      String user, String meeting, String displayName, String token, boolean e2ee) {
+    String path = lobbyPath0(user, meeting, displayName, token);
+    return e2ee ? path + (path.contains("?") ? "&" : "?") + "e2ee=1" : path;
+  }
+
+  private static String lobbyPath0(String user, String meeting, String displayName, String token) {
     if (token != null) {
       return "/lobby?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
     }

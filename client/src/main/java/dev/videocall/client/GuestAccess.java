@@ -89,7 +89,15 @@ public final class GuestAccess {
 
   /** A meeting with {@code who} as host; id null for a random one. */
   public String create(Identity who, String id, String title, Boolean waitingRoom) {
+    return create(who, id, title, waitingRoom, false);
+  }
+
+  /** As {@link #create(Identity, String, String, Boolean)}; {@code e2ee}: end-to-end encrypted. */
+  public String create(Identity who, String id, String title, Boolean waitingRoom, boolean e2ee) {
     ObjectNode body = JSON.createObjectNode();
+    if (e2ee) {
+      body.put("e2ee", true);
+    }
     if (id != null) {
       body.put("id", id);
     }

@@ -59,6 +59,8 @@ public final class VideocallClient implements AutoCloseable {
   private volatile ScheduledFuture<?> heartbeat;
   private volatile boolean videoEnabled = true;
   private volatile boolean audioEnabled = true;
+  private final CompletableFuture<ClientTransport> transportReady = new CompletableFuture<>();
+  private volatile dev.videocall.client.e2ee.ClientE2ee e2ee;
 
   private VideocallClient(String userId, String meetingId) {
     this.userId = userId;
@@ -93,14 +95,36 @@ public final class VideocallClient implements AutoCloseable {
     return transport.name();
   }
 
+  /**
+   * Sends a packet; in an end-to-end encrypted session its media payload or chat text is encrypted
+   * first (and nothing is sent while there is no key to send it under).
+   */
   public CompletableFuture<Void> send(PacketWrapper packet) {
+    dev.videocall.client.e2ee.ClientE2ee e = e2ee;
+    if (e != null) {
+      packet = e.outgoing(packet);
+      if (packet == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+    }
     return transport.send(
         ByteBuffer.wrap(packet.toByteArray()), packet.getMediaKindValue(), isKeyframe(packet));
+  }
+
+  /** The end-to-end encryption of this session, or null when it does not encrypt. */
+  public dev.videocall.client.e2ee.ClientE2ee e2ee() {
+    return e2ee;
   }
 
   /** Sends bytes as they are; for tools and tests that need to send what a client should not. */
   public CompletableFuture<Void> sendRaw(byte[] bytes) {
     return transport.send(ByteBuffer.wrap(bytes), -1, false);
+  }
+
+  private void sendPlain(ClientTransport t, PacketWrapper p) {
+    if (!closed.isDone()) {
+      t.send(ByteBuffer.wrap(p.toByteArray()), -1, false);
+    }
   }
 
   /** Whether a MEDIA packet carries a keyframe, read without copying the frame. */
@@ -149,6 +173,7 @@ public final class VideocallClient implements AutoCloseable {
     private final java.util.List<java.security.cert.X509Certificate> trusted =
         new java.util.ArrayList<>();
     private CloseListener closeListener = (c, r) -> {};
+    private boolean e2ee;
 
     private Builder(URI server) {
       this.server = Objects.requireNonNull(server, "server");
@@ -205,6 +230,16 @@ public final class VideocallClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Encrypts media and chat end to end (SFrame, RFC 9605) with keys the server never sees; the
+     * meeting must be an end-to-end encrypted one, and {@link PacketListener} then gets packets
+     * decrypted (those that fail authentication never reach it).
+     */
+    public Builder e2ee(boolean on) {
+      this.e2ee = on;
+      return this;
+    }
+
     public Builder onPacket(PacketListener listener) {
       this.packetListener = Objects.requireNonNull(listener);
       return this;
@@ -220,9 +255,15 @@ public final class VideocallClient implements AutoCloseable {
      * ConnectFailed} or {@link SessionRefused} otherwise.
      */
     public CompletableFuture<VideocallClient> connect() {
-      String path = Endpoints.lobbyPath(user, meeting, displayName, token);
+      String path = Endpoints.lobbyPath(user, meeting, displayName, token, e2ee);
       URI endpoint = Endpoints.webSocket(server, path);
       VideocallClient client = new VideocallClient(user, meeting);
+      if (e2ee) {
+        // its key packets may be ready before the transport is: they wait for it
+        client.e2ee =
+            new dev.videocall.client.e2ee.ClientE2ee(
+                p -> client.transportReady.thenAccept(t -> client.sendPlain(t, p)));
+      }
       CompletableFuture<VideocallClient> ready = new CompletableFuture<>();
       ClientTransport.Events events =
           new ClientTransport.Events() {
@@ -243,8 +284,15 @@ public final class VideocallClient implements AutoCloseable {
                   return;
                 }
                 ready.complete(client);
+                if (client.e2ee != null) {
+                  client.e2ee.start(client.assigned.getSessionId());
+                }
               }
-              packetListener.onPacket(packet);
+              if (client.e2ee != null) {
+                client.e2ee.incoming(packet, packetListener::onPacket);
+              } else {
+                packetListener.onPacket(packet);
+              }
             }
 
             @Override
@@ -264,6 +312,7 @@ public final class VideocallClient implements AutoCloseable {
           .thenCompose(
               t -> {
                 client.transport = t;
+                client.transportReady.complete(t);
                 return ready;
               })
           .thenApply(
@@ -291,6 +340,10 @@ public final class VideocallClient implements AutoCloseable {
               try {
                 if (!closed.isDone()) {
                   send(Packets.heartbeat(videoEnabled, audioEnabled));
+                  dev.videocall.client.e2ee.ClientE2ee e = e2ee;
+                  if (e != null) {
+                    e.tick();
+                  }
                 }
               } catch (RuntimeException e) {
                 // the transport is failing; its close event ends the session

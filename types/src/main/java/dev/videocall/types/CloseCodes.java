@@ -26,6 +26,12 @@ public final class CloseCodes {
   /** The meeting was ended for everyone by a host. */
   public static final int MEETING_ENDED = 4004;
 
+  /**
+   * The meeting is end-to-end encrypted and this client does not encrypt, or the other way round
+   * (open mode, where the first participant's choice sets the meeting's). Not retried.
+   */
+  public static final int E2EE_MISMATCH = 4005;
+
   /** A limit of the server was reached (sessions in all, or from one address): try later. */
   public static final int TRY_AGAIN_LATER = 1013;
 
@@ -35,7 +41,7 @@ public final class CloseCodes {
    * meeting ended.
    */
   public static boolean forbidsReconnect(int code) {
-    return code == REPLACED || code == REMOVED || code == MEETING_ENDED;
+    return code == REPLACED || code == REMOVED || code == MEETING_ENDED || code == E2EE_MISMATCH;
   }
 
   /** The server is shutting down. */

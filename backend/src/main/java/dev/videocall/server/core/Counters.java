@@ -110,6 +110,10 @@ public final class Counters {
     REFUSED_TOKEN_INVALID(
         "videocall_refused_token_invalid_total",
         "Media connections refused: a forged token, or one for another meeting or purpose"),
+    REFUSED_E2EE_MISMATCH(
+        "videocall_refused_e2ee_mismatch_total",
+        "Media connections refused: a client that does not encrypt in an end-to-end encrypted"
+            + " meeting, or the other way round"),
     REFUSED_NOT_ADMITTED(
         "videocall_refused_not_admitted_total",
         "Media connections refused: waiting, rejected, removed, or the meeting ended"),

@@ -124,19 +124,37 @@ public final class Ingress {
             data));
   }
 
+  /** What SFrame and the sealed packet's own fields add to a text: header, tag, time, tags. */
+  static final int SEALED_OVERHEAD = 64;
+
   /** Chat messages and reactions: valid, and within their length; else a decision. */
   private static Decision checkSocial(PacketWrapper wrapper, Limits limits) {
     try {
       switch (wrapper.getPacketType()) {
         case CHAT -> {
-          String text = dev.videocall.proto.ChatPacket.parseFrom(wrapper.getData()).getText();
-          if (text.isBlank() || text.codePointCount(0, text.length()) > limits.maxChatChars()) {
+          dev.videocall.proto.ChatPacket chat =
+              dev.videocall.proto.ChatPacket.parseFrom(wrapper.getData());
+          String text = chat.getText();
+          // end-to-end encrypted: unreadable here, but no longer than the longest allowed text
+          boolean sealed =
+              text.isEmpty()
+                  && !chat.getSealed().isEmpty()
+                  && chat.getSealed().size() <= SEALED_OVERHEAD + 4 * limits.maxChatChars();
+          if (!sealed
+              && (text.isBlank()
+                  || text.codePointCount(0, text.length()) > limits.maxChatChars())) {
             return new Drop(Name.DROPPED_CHAT_REFUSED);
           }
         }
         case REACTION -> {
-          String emoji = dev.videocall.proto.ReactionPacket.parseFrom(wrapper.getData()).getEmoji();
-          if (emoji.isEmpty() || emoji.codePointCount(0, emoji.length()) > 8) {
+          dev.videocall.proto.ReactionPacket reaction =
+              dev.videocall.proto.ReactionPacket.parseFrom(wrapper.getData());
+          String emoji = reaction.getEmoji();
+          boolean sealed =
+              emoji.isEmpty()
+                  && !reaction.getSealed().isEmpty()
+                  && reaction.getSealed().size() <= SEALED_OVERHEAD + 4 * 8;
+          if (!sealed && (emoji.isEmpty() || emoji.codePointCount(0, emoji.length()) > 8)) {
             return new Drop(Name.DROPPED_CHAT_REFUSED);
           }
         }

@@ -198,13 +198,17 @@ public final class Relay implements AutoCloseable {
    */
   public Session join(
       String userId, String meetingId, String displayName, SessionLink link, String address) {
-    return join(userId, meetingId, displayName, link, address, Long.MAX_VALUE);
+    return join(userId, meetingId, displayName, link, address, Long.MAX_VALUE, false);
   }
 
   /**
    * As {@link #join(String, String, String, SessionLink, String)}, for a session whose admission
    * was decided at {@code admittedAtNanos}: refused when a host removed its user, or ended the
    * meeting, after that (its connection was in flight while the notice closed the others).
+   *
+   * @param e2ee whether the client encrypts end to end: the meeting's first session sets the room's
+   *     choice and later sessions must match it (with identity, the stored meeting decided before;
+   *     here the same holds in open mode on this instance)
    */
   public Session join(
       String userId,
@@ -212,7 +216,8 @@ public final class Relay implements AutoCloseable {
       String displayName,
       SessionLink link,
       String address,
-      long admittedAtNanos) {
+      long admittedAtNanos,
+      boolean e2ee) {
     Ids.require("user id", userId);
     Ids.require("meeting id", meetingId);
     String name =
@@ -231,6 +236,14 @@ public final class Relay implements AutoCloseable {
                 : "the meeting was ended by a host");
       }
       Room room = rooms.get(meetingId);
+      if (room != null && room.e2ee() != e2ee) {
+        counters.inc(Name.REFUSED_E2EE_MISMATCH);
+        throw new Refused(
+            CloseCodes.E2EE_MISMATCH,
+            room.e2ee()
+                ? "this meeting is end-to-end encrypted and this client does not encrypt"
+                : "this meeting is not end-to-end encrypted");
+      }
       replaced = room == null ? null : room.findUser(userId);
       if (replaced == null) {
         String problem = admissionProblem(address);
@@ -239,7 +252,7 @@ public final class Relay implements AutoCloseable {
         }
       }
       if (room == null) {
-        Room created = new Room(meetingId, userId);
+        Room created = new Room(meetingId, userId, e2ee);
         created.subscription(bus.subscribe(meetingId, created::deliver));
         rooms.put(meetingId, created);
         room = created;

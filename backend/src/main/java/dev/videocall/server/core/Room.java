@@ -8,12 +8,19 @@ final class Room {
   private final String meetingId;
   private final long startedAtMillis = System.currentTimeMillis();
   private final String creatorId;
+  private final boolean e2ee;
   private volatile Session[] sessions = new Session[0];
   private Bus.Subscription subscription;
 
-  Room(String meetingId, String creatorId) {
+  Room(String meetingId, String creatorId, boolean e2ee) {
     this.meetingId = meetingId;
     this.creatorId = creatorId;
+    this.e2ee = e2ee;
+  }
+
+  /** Whether every session encrypts its media end to end (set by the first session). */
+  boolean e2ee() {
+    return e2ee;
   }
 
   String meetingId() {

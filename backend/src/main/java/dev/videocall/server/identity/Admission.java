@@ -19,8 +19,10 @@ public interface Admission {
    * @param pathMeeting the {meeting}, or null
    * @param token the {@code token} query parameter, or null
    * @param name the {@code name} query parameter (open mode's display name), or null
+   * @param e2ee whether the client says it encrypts ({@code e2ee=1}): an end-to-end encrypted
+   *     meeting lets in only such clients, and such a client only into such a meeting
    */
-  record Request(String pathUser, String pathMeeting, String token, String name) {}
+  record Request(String pathUser, String pathMeeting, String token, String name, boolean e2ee) {}
 
   /** The answer. */
   sealed interface Decision permits Admitted, Refused {}
@@ -30,11 +32,34 @@ public interface Admission {
    * System#nanoTime}) lets the relay refuse a session whose admission was decided before a host
    * removed its user or ended the meeting (the decision and the upgrade are moments apart).
    */
-  record Admitted(String userId, String meetingId, String displayName, long decidedAtNanos)
+  record Admitted(
+      String userId, String meetingId, String displayName, long decidedAtNanos, boolean e2ee)
       implements Decision {
-    public Admitted(String userId, String meetingId, String displayName) {
-      this(userId, meetingId, displayName, System.nanoTime());
+    public Admitted(String userId, String meetingId, String displayName, boolean e2ee) {
+      this(userId, meetingId, displayName, System.nanoTime(), e2ee);
     }
+  }
+
+  /**
+   * The refusal when a client's encryption does not match the meeting's, or null when it does. One
+   * rule for both modes: identity mode asks it with the stored meeting's flag, the relay with the
+   * flag of the meeting's first session (open mode).
+   */
+  static Refused e2eeProblem(boolean meetingE2ee, boolean clientE2ee) {
+    if (meetingE2ee == clientE2ee) {
+      return null;
+    }
+    return meetingE2ee
+        ? new Refused(
+            403,
+            "E2EE_REQUIRED",
+            "this meeting is end-to-end encrypted and this client does not encrypt: join from"
+                + " the meeting page or with videocall-cli stream --e2ee")
+        : new Refused(
+            409,
+            "E2EE_NOT_ENABLED",
+            "this meeting is not end-to-end encrypted; join without --e2ee, or create an"
+                + " encrypted meeting");
   }
 
   /** Refused with an HTTP status, a code and a sentence for people. */
@@ -90,7 +115,7 @@ public interface Admission {
         return new Refused(400, "BAD_REQUEST", DisplayNames.problem(name));
       }
       return new Admitted(
-          r.pathUser(), r.pathMeeting(), name == null || name.isBlank() ? null : name);
+          r.pathUser(), r.pathMeeting(), name == null || name.isBlank() ? null : name, r.e2ee());
     };
   }
 }

@@ -163,7 +163,12 @@ public final class MeetingApi {
     Tokens.Identity who = who(ctx);
     JsonNode body = body(ctx);
     Meeting m =
-        meetings.create(who, text(body, "id"), text(body, "title"), bool(body, "waitingRoom"));
+        meetings.create(
+            who,
+            text(body, "id"),
+            text(body, "title"),
+            bool(body, "waitingRoom"),
+            Boolean.TRUE.equals(bool(body, "e2ee")));
     ctx.status(201);
     ok(ctx, meeting(m));
   }
@@ -418,6 +423,7 @@ public final class MeetingApi {
     out.put("createdBy", m.createdBy());
     out.put("createdAt", m.createdAtMs());
     out.put("waitingRoom", m.waitingRoom());
+    out.put("e2ee", m.e2ee());
     out.put("locked", m.locked());
     out.put("ended", m.ended());
     return out;

@@ -22,7 +22,8 @@ public final class MeetingStore {
       long createdAtMs,
       boolean waitingRoom,
       boolean locked,
-      Long endedAtMs) {
+      Long endedAtMs,
+      boolean e2ee) {
     public boolean ended() {
       return endedAtMs != null;
     }
@@ -66,14 +67,15 @@ public final class MeetingStore {
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "INSERT INTO meetings (id, title, created_by, created_at, waiting_room, locked)"
-                      + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                  "INSERT INTO meetings (id, title, created_by, created_at, waiting_room, locked,"
+                      + " e2ee) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, m.id());
             s.setString(2, m.title());
             s.setString(3, m.createdBy());
             s.setLong(4, m.createdAtMs());
             s.setBoolean(5, m.waitingRoom());
             s.setBoolean(6, m.locked());
+            s.setBoolean(7, m.e2ee());
             s.executeUpdate();
           } catch (SQLException e) {
             if (duplicate(e)) {
@@ -92,8 +94,8 @@ public final class MeetingStore {
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT id, title, created_by, created_at, waiting_room, locked, ended_at"
-                      + " FROM meetings WHERE id = ?")) {
+                  "SELECT id, title, created_by, created_at, waiting_room, locked, ended_at,"
+                      + " e2ee FROM meetings WHERE id = ?")) {
             s.setString(1, id);
             try (ResultSet r = s.executeQuery()) {
               return r.next() ? Optional.of(meeting(r)) : Optional.<Meeting>empty();
@@ -109,7 +111,7 @@ public final class MeetingStore {
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT m.id, m.title, m.created_by, m.created_at, m.waiting_room, m.locked,"
-                      + " m.ended_at FROM meetings m JOIN meeting_hosts h ON h.meeting_id = m.id"
+                      + " m.ended_at, m.e2ee FROM meetings m JOIN meeting_hosts h ON h.meeting_id = m.id"
                       + " WHERE h.subject = ? ORDER BY m.created_at DESC")) {
             s.setString(1, subject);
             List<Meeting> out = new ArrayList<>();
@@ -470,7 +472,8 @@ public final class MeetingStore {
         r.getLong(4),
         r.getBoolean(5),
         r.getBoolean(6),
-        endedNull ? null : ended);
+        endedNull ? null : ended,
+        r.getBoolean(8));
   }
 
   private static Participant participant(ResultSet r) throws SQLException {

@@ -138,7 +138,7 @@ public final class Meetings implements AutoCloseable {
    * A new meeting with {@code who} as its host; a random unguessable id unless one is asked for.
    */
   public Meeting create(
-      Tokens.Identity who, String requestedId, String title, Boolean waitingRoom) {
+      Tokens.Identity who, String requestedId, String title, Boolean waitingRoom, boolean e2ee) {
     String id = requestedId == null || requestedId.isBlank() ? randomId() : requestedId;
     if (!Ids.isValid(id)) {
       throw new Problem(400, "BAD_MEETING_ID", "a meeting id must match " + Ids.VALID.pattern());
@@ -148,13 +148,15 @@ public final class Meetings implements AutoCloseable {
       throw new Problem(400, "BAD_TITLE", "title: " + DisplayNames.problem(t));
     }
     Meeting m =
-        new Meeting(id, t, who.subject(), now(), waitingRoom == null || waitingRoom, false, null);
+        new Meeting(
+            id, t, who.subject(), now(), waitingRoom == null || waitingRoom, false, null, e2ee);
     try {
       store.create(m, who.name());
     } catch (MeetingStore.Exists e) {
       throw new Problem(409, "MEETING_EXISTS", "a meeting with this id exists: join it instead");
     }
-    log.info("meeting {} created by {}", id, who.subject());
+    log.info(
+        "meeting {} created by {}{}", id, who.subject(), e2ee ? " (end-to-end encrypted)" : "");
     return m;
   }
 
@@ -169,7 +171,7 @@ public final class Meetings implements AutoCloseable {
     Meeting m;
     if (found.isEmpty()) {
       try {
-        m = create(who, meetingId, meetingId, null);
+        m = create(who, meetingId, meetingId, null, false);
       } catch (Problem e) {
         if (!"MEETING_EXISTS".equals(e.code())) {
           throw e;
@@ -610,8 +612,13 @@ public final class Meetings implements AutoCloseable {
                     ? "a host removed you from this meeting"
                     : "you have not been let into this meeting");
           }
+          Refused e2ee = Admission.e2eeProblem(m.get().e2ee(), r.e2ee());
+          if (e2ee != null) {
+            counters.inc(Name.REFUSED_E2EE_MISMATCH);
+            return e2ee;
+          }
           store.joined(room.meetingId(), room.subject(), now());
-          return new Admitted(room.subject(), room.meetingId(), room.name(), decidedAt);
+          return new Admitted(room.subject(), room.meetingId(), room.name(), decidedAt, r.e2ee());
         } catch (RuntimeException e) {
           log.warn("admission failed: {}", e.toString());
           return new Refused(503, "UNAVAILABLE", "the meeting database does not answer");

@@ -72,9 +72,11 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
     }
     String name;
     String token;
+    boolean e2ee;
     try {
       name = queryParam(query, "name");
       token = queryParam(query, "token");
+      e2ee = "1".equals(queryParam(query, "e2ee"));
     } catch (IllegalArgumentException e) {
       relay.counters().inc(Counters.Name.REFUSED_BAD_REQUEST);
       respond(ctx, 400, new Admission.Refused(400, "BAD_REQUEST", "the query is not decodable"));
@@ -86,7 +88,7 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
       return;
     }
     Admission.Request request =
-        new Admission.Request(open ? parts[2] : null, open ? parts[3] : null, token, name);
+        new Admission.Request(open ? parts[2] : null, open ? parts[3] : null, token, name, e2ee);
     if (!admission.blocking()) {
       admit(ctx, admission.decide(request));
       return;
@@ -145,7 +147,13 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
     try {
       session.relaySession =
           relay.join(
-              a.userId(), a.meetingId(), a.displayName(), session, address, a.decidedAtNanos());
+              a.userId(),
+              a.meetingId(),
+              a.displayName(),
+              session,
+              address,
+              a.decidedAtNanos(),
+              a.e2ee());
     } catch (Relay.Refused e) {
       session.close(e.code(), e.getMessage());
     }

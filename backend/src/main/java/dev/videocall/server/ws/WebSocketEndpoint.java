@@ -72,7 +72,8 @@ public final class WebSocketEndpoint {
                 params.get("user"),
                 params.get("meeting"),
                 ctx.queryParam("token"),
-                ctx.queryParam("name")));
+                ctx.queryParam("name"),
+                "1".equals(ctx.queryParam("e2ee"))));
     if (d instanceof Admission.Refused r) {
       refuse(ctx, r.status(), r.json());
       return;
@@ -116,7 +117,8 @@ public final class WebSocketEndpoint {
                     a.displayName(),
                     new JettyLink(ctx.session),
                     ctx.<String>attribute(ADDRESS),
-                    a.decidedAtNanos());
+                    a.decidedAtNanos(),
+                    a.e2ee());
             sessions.put(ctx.sessionId(), s);
           } catch (Relay.Refused e) {
             ctx.closeSession(e.code(), e.getMessage());

@@ -354,7 +354,7 @@ class RelayTest {
   void aSessionAdmittedBeforeAHostRemovedItsUserOrEndedTheMeetingIsRefusedAtJoin() {
     long admittedBefore = System.nanoTime();
     FakeLink bob = new FakeLink();
-    relay.join("bob", "m1", null, bob, null, admittedBefore);
+    relay.join("bob", "m1", null, bob, null, admittedBefore, false);
     relay.notice(
         "m1",
         "bob",
@@ -366,11 +366,11 @@ class RelayTest {
     Relay.Refused late =
         assertThrows(
             Relay.Refused.class,
-            () -> relay.join("bob", "m1", null, new FakeLink(), null, admittedBefore));
+            () -> relay.join("bob", "m1", null, new FakeLink(), null, admittedBefore, false));
     assertEquals(CloseCodes.REMOVED, late.code());
     // others, and anyone admitted after the decision (the database said so), are not affected
-    relay.join("carol", "m1", null, new FakeLink(), null, admittedBefore);
-    relay.join("bob", "m1", null, new FakeLink(), null, System.nanoTime());
+    relay.join("carol", "m1", null, new FakeLink(), null, admittedBefore, false);
+    relay.join("bob", "m1", null, new FakeLink(), null, System.nanoTime(), false);
 
     long beforeEnd = System.nanoTime();
     relay.notice(
@@ -383,8 +383,28 @@ class RelayTest {
         CloseCodes.MEETING_ENDED,
         assertThrows(
                 Relay.Refused.class,
-                () -> relay.join("dave", "m1", null, new FakeLink(), null, beforeEnd))
+                () -> relay.join("dave", "m1", null, new FakeLink(), null, beforeEnd, false))
             .code());
-    relay.join("dave", "m2", null, new FakeLink(), null, beforeEnd);
+    relay.join("dave", "m2", null, new FakeLink(), null, beforeEnd, false);
+  }
+
+  @Test
+  void anEndToEndEncryptedMeetingTakesOnlyClientsThatEncryptAndTheOtherWayRound() {
+    relay.join("ann", "secret", null, new FakeLink(), null, System.nanoTime(), true);
+    Relay.Refused plain =
+        assertThrows(
+            Relay.Refused.class,
+            () ->
+                relay.join("bob", "secret", null, new FakeLink(), null, System.nanoTime(), false));
+    assertEquals(CloseCodes.E2EE_MISMATCH, plain.code());
+    relay.join("cat", "secret", null, new FakeLink(), null, System.nanoTime(), true);
+    relay.join("dan", "open", null, new FakeLink(), null, System.nanoTime(), false);
+    Relay.Refused encrypting =
+        assertThrows(
+            Relay.Refused.class,
+            () -> relay.join("eve", "open", null, new FakeLink(), null, System.nanoTime(), true));
+    assertEquals(CloseCodes.E2EE_MISMATCH, encrypting.code());
+    assertEquals(2, counters.get(Counters.Name.REFUSED_E2EE_MISMATCH));
+    assertEquals(3, relay.sessionCount());
   }
 }

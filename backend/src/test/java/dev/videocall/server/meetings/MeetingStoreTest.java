@@ -45,10 +45,11 @@ class MeetingStoreTest {
     try (Database db = open(which)) {
       MeetingStore store = new MeetingStore(db.dataSource());
       String id = which + "-m1";
-      store.create(new Meeting(id, "Stand-up ✓", "g-host", 1000, true, false, null), "Hoster");
+      store.create(
+          new Meeting(id, "Stand-up ✓", "g-host", 1000, true, false, null, false), "Hoster");
       assertThrows(
           MeetingStore.Exists.class,
-          () -> store.create(new Meeting(id, "again", "g-x", 1001, true, false, null), "X"));
+          () -> store.create(new Meeting(id, "again", "g-x", 1001, true, false, null, false), "X"));
       Meeting m = store.find(id).orElseThrow();
       assertEquals("Stand-up ✓", m.title());
       assertTrue(m.waitingRoom() && !m.locked() && !m.ended());
@@ -100,7 +101,7 @@ class MeetingStoreTest {
 
       // idle meetings go, with their hosts and participants; one in use stays
       String idle = which + "-idle";
-      store.create(new Meeting(idle, idle, "g-old", 100, true, false, null), "Old");
+      store.create(new Meeting(idle, idle, "g-old", 100, true, false, null, false), "Old");
       store.joined(idle, "g-old", 200);
       // (other tests' meetings may share this database: at least this one)
       assertTrue(store.purgeIdle(4999) >= 1, "the meeting unused since before 4999");
@@ -119,7 +120,7 @@ class MeetingStoreTest {
     String user = "h2".equals(which) ? null : postgres.user();
     try (Database db = Database.open(url, user, null, 2)) {
       new MeetingStore(db.dataSource())
-          .create(new Meeting(id, id, "g-h", 1, true, false, null), "H");
+          .create(new Meeting(id, id, "g-h", 1, true, false, null, false), "H");
     }
     try (Database db = Database.open(url, user, null, 2)) {
       MeetingStore store = new MeetingStore(db.dataSource());

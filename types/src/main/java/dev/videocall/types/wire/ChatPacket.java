@@ -5,8 +5,11 @@ public final class ChatPacket {
   public String text = "";
   public long sentAtMs;
 
+  /** End-to-end encrypted meetings: this packet's SFrame ciphertext; text is then empty. */
+  public byte[] sealed;
+
   public byte[] encode() {
-    return new ProtoWriter().string(1, text).uint64(2, sentAtMs).toByteArray();
+    return new ProtoWriter().string(1, text).uint64(2, sentAtMs).bytes(3, sealed).toByteArray();
   }
 
   public static ChatPacket decode(byte[] bytes) {
@@ -16,6 +19,7 @@ public final class ChatPacket {
       switch (f) {
         case 1 -> m.text = r.string();
         case 2 -> m.sentAtMs = r.uint64();
+        case 3 -> m.sealed = r.bytes();
         default -> r.skip();
       }
     }
@@ -25,19 +29,20 @@ public final class ChatPacket {
   /** {@code videocall.ReactionPacket}. */
   public static final class Reaction {
     public String emoji = "";
+    public byte[] sealed;
 
     public byte[] encode() {
-      return new ProtoWriter().string(1, emoji).toByteArray();
+      return new ProtoWriter().string(1, emoji).bytes(2, sealed).toByteArray();
     }
 
     public static Reaction decode(byte[] bytes) {
       Reaction m = new Reaction();
       ProtoReader r = new ProtoReader(bytes);
       for (int f = r.next(); f != 0; f = r.next()) {
-        if (f == 1) {
-          m.emoji = r.string();
-        } else {
-          r.skip();
+        switch (f) {
+          case 1 -> m.emoji = r.string();
+          case 2 -> m.sealed = r.bytes();
+          default -> r.skip();
         }
       }
       return m;

@@ -1,0 +1,25 @@
+package dev.videocall.types.e2ee;
+
+/**
+ * What an end-to-end encrypted meeting authenticates besides the payload (SFrame's metadata, in the
+ * AAD): the media type, whether the frame is a keyframe, and its sequence number. These stay
+ * readable for the server (routing, keyframe caching, the receivers' order rule), and a server that
+ * relabels a delta frame as a keyframe, or renumbers frames, makes them fail authentication.
+ */
+public final class E2eeMedia {
+  private E2eeMedia() {}
+
+  /** Metadata of a MEDIA frame: type, key flag, sequence (10 bytes). */
+  public static byte[] media(int mediaType, boolean keyframe, long sequence) {
+    byte[] out = new byte[10];
+    out[0] = (byte) mediaType;
+    out[1] = (byte) (keyframe ? 1 : 0);
+    SFrame.putBigEndian(out, 2, sequence, 8);
+    return out;
+  }
+
+  /** Metadata of a sealed chat message or reaction: the packet type. */
+  public static byte[] social(int packetType) {
+    return new byte[] {(byte) 0xC0, (byte) packetType};
+  }
+}
