@@ -31,6 +31,15 @@ final class Diagnostics {
     return visible;
   }
 
+  /** The encryption's line (end-to-end encrypted meetings). */
+  void encryption(String text) {
+    HTMLElement line = HTMLDocument.current().getElementById("diagnostics-e2ee");
+    if (line != null) {
+      line.setHidden(false);
+      line.setInnerText("End-to-end encryption: " + text);
+    }
+  }
+
   void rtt(double ms) {
     rttMs = ms;
     rttLabel.setInnerText("· round trip " + Math.round(ms) + " ms");

@@ -72,11 +72,13 @@ final class HomePage {
         new MeetingAccess.Answer() {
           @Override
           public void ok(String r) {
+            boolean encrypted = Js.checked(el("home-e2ee"));
             if (access.open()) {
-              Js.navigate("/meeting/" + newMeeting);
+              Js.navigate("/meeting/" + newMeeting + (encrypted ? "?e2ee=1" : ""));
               return;
             }
             access.create(
+                encrypted,
                 new MeetingAccess.Answer() {
                   @Override
                   public void ok(String created) {

@@ -64,6 +64,9 @@ final class Icons {
         return "<path d=\"M4 20V10M10 20V4M16 20v-7M22 20H2\"/>";
       case "pin":
         return "<path d=\"M12 17v5M8 3h8l-1 6 3 3v2H6v-2l3-3z\"/>";
+      case "lock":
+        return "<rect x=\"5\" y=\"11\" width=\"14\" height=\"10\" rx=\"2\"/>"
+            + "<path d=\"M8 11V7a4 4 0 0 1 8 0v4\"/>";
       case "link":
         return "<path d=\"M10 14a5 5 0 0 0 7.1 0l3-3a5 5 0 0 0-7.1-7.1l-1 1\"/>"
             + "<path d=\"M14 10a5 5 0 0 0-7.1 0l-3 3a5 5 0 0 0 7.1 7.1l1-1\"/>";

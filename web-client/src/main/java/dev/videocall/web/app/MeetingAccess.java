@@ -23,6 +23,7 @@ final class MeetingAccess {
 
   private final String meeting;
   private boolean open;
+  private boolean e2ee;
   private String user;
   private String token;
   private String name;
@@ -39,6 +40,14 @@ final class MeetingAccess {
   MeetingAccess(String meeting, String preferredUser) {
     this.meeting = meeting;
     this.preferredUser = preferredUser;
+  }
+
+  /**
+   * Whether the meeting is end-to-end encrypted: the server says so when it lets this person in;
+   * without identity the link says so ({@code ?e2ee=1}).
+   */
+  boolean e2ee() {
+    return open ? "1".equals(dev.videocall.web.browser.Page.queryParam("e2ee")) : e2ee;
   }
 
   /** Whether the server runs without identity ({@code --auth none}). */
@@ -144,6 +153,7 @@ final class MeetingAccess {
           roomToken = Http.field(r, "token");
           roomTokenAtMs = Js.now();
           host = "true".equals(Http.field(r, "host"));
+          e2ee = "true".equals(Http.field(r, "meeting.e2ee"));
         }
         done.ok(r);
       }
@@ -167,14 +177,14 @@ final class MeetingAccess {
               + "/"
               + meeting
               + (displayName == null || displayName.isEmpty()
-                  ? ""
-                  : "?name=" + Js.encodeUri(displayName)));
+                  ? "?e2ee=" + (e2ee() ? "1" : "0")
+                  : "?name=" + Js.encodeUri(displayName) + "&e2ee=" + (e2ee() ? "1" : "0")));
       return;
     }
     if (roomToken != null && Js.now() - roomTokenAtMs < 20_000) {
       String t = roomToken;
       roomToken = null; // once: a reconnect asks again
-      done.ok("/lobby?token=" + Js.encodeUri(t));
+      done.ok("/lobby?token=" + Js.encodeUri(t) + (e2ee ? "&e2ee=1" : ""));
       return;
     }
     join(
@@ -186,7 +196,8 @@ final class MeetingAccess {
               return;
             }
             roomToken = null;
-            done.ok("/lobby?token=" + Js.encodeUri(Http.field(r, "token")));
+            done.ok(
+                "/lobby?token=" + Js.encodeUri(Http.field(r, "token")) + (e2ee ? "&e2ee=1" : ""));
           }
 
           @Override
@@ -217,8 +228,13 @@ final class MeetingAccess {
   }
 
   /** A new meeting with this person as host; its id in the result. */
-  void create(Answer done) {
-    call("POST", "/api/v1/meetings", token, "{}", done);
+  void create(boolean endToEndEncrypted, Answer done) {
+    call(
+        "POST",
+        "/api/v1/meetings",
+        token,
+        endToEndEncrypted ? Http.object("e2ee", true) : "{}",
+        done);
   }
 
   static Answer ignore() {

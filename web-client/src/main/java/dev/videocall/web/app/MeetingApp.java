@@ -52,6 +52,7 @@ final class MeetingApp
   private ChatPanel chat;
   private ParticipantsPanel people;
   private MeetingConnection connection;
+  private PageE2ee e2ee; // null: the meeting is not end-to-end encrypted
   private String user;
   private String displayName = "";
   private Tile selfTile;
@@ -163,6 +164,16 @@ final class MeetingApp
   // ---- entering and leaving ----
 
   private void enter(String name) {
+    if (access.e2ee() && !PageE2ee.available()) {
+      media.closeAll();
+      showEnded(
+          "E2EE_UNAVAILABLE",
+          "This meeting is end-to-end encrypted, and this browser cannot encrypt here: open the"
+              + " meeting over HTTPS (or on localhost) in a current browser.");
+      return;
+    }
+    e2ee = access.e2ee() ? new PageE2ee(e2eeListener()) : null;
+    showEncryption();
     user = access.user();
     doc.getDocumentElement().setAttribute("data-user", user);
     displayName = name;
@@ -192,6 +203,66 @@ final class MeetingApp
     startClock();
     renderPeople();
     view.layout();
+  }
+
+  private PageE2ee.Listener e2eeListener() {
+    return new PageE2ee.Listener() {
+      @Override
+      public void sendNow(PacketWrapper p, boolean keyframe) {
+        if (connection != null) {
+          connection.send(p, keyframe);
+        }
+      }
+
+      @Override
+      public void safetyCodes() {
+        for (RemotePeer p : peers.values()) {
+          String code = e2ee.safetyCode(p.person.sessionId);
+          if (code != null) {
+            p.tile.root.setAttribute("data-safety-code", code);
+          }
+        }
+        renderPeople();
+      }
+
+      @Override
+      public void selfTestFailed(String why) {
+        showEnded(
+            "E2EE_UNAVAILABLE",
+            "This browser's encryption gave a wrong answer to a known test, so this end-to-end"
+                + " encrypted meeting cannot be joined from it ("
+                + why
+                + ").");
+      }
+    };
+  }
+
+  /** The lock in the header of an end-to-end encrypted meeting. */
+  private void showEncryption() {
+    HTMLElement badge = el("e2e-badge");
+    badge.setHidden(e2ee == null);
+    el("e2ee-hint").setHidden(e2ee == null);
+    doc.getDocumentElement().setAttribute("data-e2ee", e2ee == null ? "off" : "on");
+    if (e2ee != null) {
+      badge.setClassName(
+          "flex items-center gap-1 rounded-full bg-emerald-900/70 px-2 py-0.5 text-xs"
+              + " text-emerald-100");
+      badge.setAttribute(
+          "title",
+          "End-to-end encrypted: only the people here can see and hear"
+              + " it. Compare safety codes in People.");
+      badge.setAttribute("role", "img");
+      badge.setAttribute("aria-label", "End-to-end encrypted");
+      HTMLElement lock = doc.createElement("span");
+      lock.setClassName("inline-block h-3.5 w-3.5 shrink-0");
+      lock.setInnerHTML(Icons.svg("lock"));
+      badge.setInnerHTML("");
+      badge.appendChild(lock);
+      HTMLElement text = doc.createElement("span");
+      text.setClassName("hidden sm:inline");
+      text.setInnerText("Encrypted");
+      badge.appendChild(text);
+    }
   }
 
   /** A host is asked whether the meeting goes on without them, or ends for everyone. */
@@ -715,7 +786,9 @@ final class MeetingApp
   }
 
   private void copyLink() {
-    String link = Js.origin() + "/meeting/" + meeting;
+    // without identity the link carries the encryption (with identity the server knows it)
+    String link =
+        Js.origin() + "/meeting/" + meeting + (access.open() && access.e2ee() ? "?e2ee=1" : "");
     Js.copy(
         link,
         result ->
@@ -768,6 +841,10 @@ final class MeetingApp
   private void everySecond() {
     if (inMeeting) {
       diagnostics.refresh(peers.values());
+      if (e2ee != null) {
+        e2ee.tick();
+        reportEncryption();
+      }
       double now = Page.nowMs();
       for (RemotePeer p : peers.values()) {
         p.tile.stale(p.person.silent(now));
@@ -777,6 +854,27 @@ final class MeetingApp
         }
       }
     }
+  }
+
+  /** The encryption's counters: for diagnostics, and as {@code data-*} for tests. */
+  private void reportEncryption() {
+    dev.videocall.types.e2ee.E2eeSession.Counters c = e2ee.counters();
+    HTMLElement root = doc.getDocumentElement();
+    root.setAttribute("data-e2ee-kid", String.valueOf(e2ee.currentKid()));
+    root.setAttribute("data-e2ee-encrypted", String.valueOf(c.encrypted));
+    root.setAttribute("data-e2ee-decrypted", String.valueOf(c.decrypted));
+    root.setAttribute("data-e2ee-auth-failed", String.valueOf(c.authFailed));
+    root.setAttribute("data-e2ee-no-key", String.valueOf(c.noKey));
+    root.setAttribute("data-e2ee-encrypt-ms", String.valueOf(e2ee.medianEncryptMs()));
+    root.setAttribute("data-e2ee-decrypt-ms", String.valueOf(e2ee.medianDecryptMs()));
+    diagnostics.encryption(
+        "key "
+            + e2ee.currentKid()
+            + " · "
+            + c.decrypted
+            + " frames decrypted · "
+            + (c.authFailed + c.noKey + c.malformed)
+            + " refused");
   }
 
   private void selfLevel() {
@@ -816,6 +914,9 @@ final class MeetingApp
       screen.setTrack(screenTrack);
     }
     camera.requestKeyframe(); // newcomers and reconnects start clean
+    if (e2ee != null) {
+      e2ee.start(a.sessionId); // new session, new keys: the others' old keys for us are useless
+    }
     updateButtons();
     hostTools.refresh(); // a reconnect may have missed a change of hosts
   }
@@ -865,10 +966,24 @@ final class MeetingApp
 
   @Override
   public void packet(PacketWrapper p) {
+    if (e2ee == null) {
+      dispatch(p, null);
+      return;
+    }
+    try {
+      e2ee.receive(p, this::dispatch);
+    } catch (WireFormatException e) {
+      Page.log("ignoring a malformed packet from " + p.userId + ": " + e.getMessage());
+    }
+  }
+
+  /** A packet as this page reads it (decrypted already in an end-to-end encrypted meeting). */
+  private void dispatch(PacketWrapper p, MediaPacket decoded) {
     try {
       switch (p.packetType) {
         case PacketWrapper.MEETING -> onMeetingEvent(MeetingPacket.decode(p.data));
-        case PacketWrapper.MEDIA -> onMedia(p, MediaPacket.decode(p.data));
+        case PacketWrapper.MEDIA ->
+            onMedia(p, decoded != null ? decoded : MediaPacket.decode(p.data));
         case PacketWrapper.CHAT -> {
           Roster.Person from = roster.get(p.sessionId);
           chat.received(from == null ? p.userId : from.name, ChatPacket.decode(p.data));
@@ -1080,7 +1195,8 @@ final class MeetingApp
               media.micWanted() && media.mic() != null,
               cameraOn(),
               handRaised,
-              hostTools.isHost()));
+              hostTools.isHost(),
+              null));
     }
     for (Roster.Person p : roster.people()) {
       rows.add(
@@ -1091,7 +1207,8 @@ final class MeetingApp
               p.micOn,
               p.cameraOn,
               p.handRaised,
-              hostTools.isHost(p.userId)));
+              hostTools.isHost(p.userId),
+              e2ee == null ? null : e2ee.safetyCode(p.sessionId)));
     }
     people.render(rows);
     el("participant-count").setInnerText(String.valueOf(Math.max(1, rows.size())));
@@ -1102,12 +1219,21 @@ final class MeetingApp
 
   @Override
   public void sendMedia(MediaPacket media, int mediaKind) {
+    if (e2ee != null) {
+      e2ee.sendMedia(media, mediaKind);
+      return;
+    }
     PacketWrapper p = MeetingConnection.wrap(media);
     p.mediaKind = mediaKind;
     send(p, media.isKeyframe());
   }
 
   private void send(PacketWrapper p, boolean keyframe) {
+    if (e2ee != null
+        && (p.packetType == PacketWrapper.CHAT || p.packetType == PacketWrapper.REACTION)) {
+      e2ee.sendSocial(p);
+      return;
+    }
     if (connection != null) {
       connection.send(p, keyframe);
     }

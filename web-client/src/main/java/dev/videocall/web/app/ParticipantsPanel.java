@@ -46,7 +46,8 @@ final class ParticipantsPanel {
       boolean micOn,
       boolean cameraOn,
       boolean hand,
-      boolean host) {}
+      boolean host,
+      String safetyCode) {}
 
   void render(List<Row> rows) {
     last = rows;
@@ -80,7 +81,35 @@ final class ParticipantsPanel {
       name.setClassName("min-w-0 flex-1 truncate");
       name.setInnerText(r.name() + (r.self() ? " (you)" : ""));
       item.appendChild(avatar);
-      item.appendChild(name);
+      if (r.safetyCode() != null) {
+        // read aloud and compared: the same digits on both screens mean no one sits between
+        HTMLElement both = doc.createElement("span");
+        both.setClassName("flex min-w-0 flex-1 flex-col");
+        name.setClassName("truncate");
+        HTMLElement code = doc.createElement("span");
+        code.setClassName("flex items-center gap-1 text-xs tabular-nums text-emerald-300");
+        code.setAttribute("data-safety-code", r.safetyCode());
+        code.setAttribute(
+            "title",
+            "Safety code: ask "
+                + r.name()
+                + " to read theirs. The same digits mean your"
+                + " connection to them is private.");
+        HTMLElement lock = doc.createElement("span");
+        lock.setClassName("inline-block h-3 w-3 shrink-0");
+        lock.setAttribute("aria-hidden", "true");
+        lock.setInnerHTML(Icons.svg("lock"));
+        HTMLElement digits = doc.createElement("span");
+        digits.setClassName("whitespace-nowrap");
+        digits.setInnerText(r.safetyCode());
+        code.appendChild(lock);
+        code.appendChild(digits);
+        both.appendChild(name);
+        both.appendChild(code);
+        item.appendChild(both);
+      } else {
+        item.appendChild(name);
+      }
       if (r.host()) {
         HTMLElement host = doc.createElement("span");
         host.setClassName("rounded-full bg-sky-900/70 px-2 py-0.5 text-xs text-sky-200");
