@@ -267,6 +267,16 @@ final class StreamCommand implements Callable<Integer> {
                 }
               });
       ownSession = client.sessionId();
+      if (client.e2ee() != null) {
+        System.err.println(
+            "end-to-end encrypted (SFrame, RFC 9605): compare each safety code below with the"
+                + " one the other person sees");
+        client
+            .e2ee()
+            .onSafetyCode(
+                (session, code) ->
+                    System.err.println("safety code with session " + session + ": " + code));
+      }
       client.mediaState(true, audio != null);
       System.err.printf(
           "streaming %s %dx%d@%d %s %d kbit/s%s to %s/%s over %s (Ctrl-C to leave)%n",

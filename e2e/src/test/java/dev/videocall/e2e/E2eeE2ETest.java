@@ -109,7 +109,7 @@ class E2eeE2ETest {
       // the same safety code on both screens, on the tiles and in the people list
       String anaSeesBen = ana.tileAttribute("ben", "data-safety-code");
       assertNotNull(anaSeesBen);
-      assertTrue(anaSeesBen.matches("\\d{4} \\d{4} \\d{4}"), anaSeesBen);
+      assertTrue(anaSeesBen.matches("\\d{5}( \\d{5}){5}"), anaSeesBen);
       assertEquals(anaSeesBen, ben.tileAttribute("ana", "data-safety-code"));
 
       Map<Participant, List<String>> watching = new LinkedHashMap<>();
@@ -149,12 +149,14 @@ class E2eeE2ETest {
           Path.of("target", "e2ee-" + transport + ".txt"), report + "\n" + cost + "\n");
 
       if (transport.equals("websocket")) {
+        ana.page.click("#toggle-chat");
         ana.page.fill("#chat-input", "meet at the north door");
         ana.page.press("#chat-input", "Enter");
         waitUntil(
             "ben reads ana's sealed chat",
             Duration.ofSeconds(5),
             () -> ben.page.innerText("#chat-messages").contains("meet at the north door"));
+        ana.page.click("#toggle-chat");
         screenshots(ana);
       }
     } finally {
@@ -262,6 +264,70 @@ class E2eeE2ETest {
       return w.encode();
     } catch (WireFormatException e) {
       return wrapper;
+    }
+  }
+
+  /**
+   * With identity (the default): a host starts an encrypted meeting from the home page, a guest
+   * knocks and is let in, and both are encrypted with the same safety code; the home page's choice
+   * is the meeting's, stored on the server, not the link's.
+   */
+  @Test
+  void aHostStartsAnEncryptedMeetingFromTheHomePage() throws Exception {
+    List<com.microsoft.playwright.BrowserContext> contexts = new ArrayList<>();
+    try (ServerProcess idServer =
+        ServerProcess.start(
+            "e2ee-identity", "--auth", "guest", "--api-requests-per-second", "500")) {
+      String base = "http://localhost:" + idServer.httpPort;
+      com.microsoft.playwright.Page hana = Screens.open(chromium, contexts, 1280, 800);
+      hana.navigate(base + "/");
+      hana.waitForSelector("html[data-state=ready]");
+      hana.fill("#home-name", "Hana");
+      hana.check("#home-e2ee");
+      hana.screenshot(
+          new com.microsoft.playwright.Page.ScreenshotOptions()
+              .setPath(Artifacts.DIR.resolve("e2ee-home-1280x800.png")));
+      hana.setViewportSize(390, 844);
+      hana.screenshot(
+          new com.microsoft.playwright.Page.ScreenshotOptions()
+              .setPath(Artifacts.DIR.resolve("e2ee-home-390x844.png"))
+              .setFullPage(true));
+      hana.setViewportSize(1280, 800);
+      hana.click("#home-new");
+      hana.waitForURL(u -> u.contains("/meeting/"));
+      String meeting = hana.url().substring(hana.url().lastIndexOf('/') + 1);
+      assertTrue(
+          !meeting.contains("e2ee"), "the server keeps the choice, not the link: " + meeting);
+      hana.waitForSelector("html[data-state=ready]");
+      hana.click("#connect");
+      hana.waitForSelector("html[data-state=connected][data-e2ee=on]");
+
+      com.microsoft.playwright.Page sam = Screens.open(chromium, contexts, 1280, 800);
+      sam.navigate(base + "/meeting/" + meeting); // the plain link: the server says it is encrypted
+      sam.waitForSelector("html[data-state=ready]");
+      sam.fill("#join-name", "Sam");
+      sam.click("#connect");
+      hana.waitForSelector("#waiting-card button[aria-label='Admit Sam']").click();
+      sam.waitForSelector("html[data-state=connected][data-e2ee=on]");
+      String samId = sam.getAttribute("html", "data-user");
+      String hanaId = hana.getAttribute("html", "data-user");
+      hana.waitForSelector("[data-peer-id='" + samId + "'][data-safety-code]");
+      sam.waitForSelector("[data-peer-id='" + hanaId + "'][data-safety-code]");
+      assertEquals(
+          hana.getAttribute("[data-peer-id='" + samId + "']", "data-safety-code"),
+          sam.getAttribute("[data-peer-id='" + hanaId + "']", "data-safety-code"));
+      waitUntil(
+          "sam decodes hana",
+          Duration.ofSeconds(15),
+          () -> {
+            String v = sam.getAttribute("[data-peer-id='" + hanaId + "']", "data-frames-decoded");
+            return v != null && Long.parseLong(v) >= 10;
+          });
+      assertEquals("0", sam.getAttribute("html", "data-e2ee-auth-failed"));
+    } finally {
+      for (com.microsoft.playwright.BrowserContext c : contexts) {
+        c.close();
+      }
     }
   }
 

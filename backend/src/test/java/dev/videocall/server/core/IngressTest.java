@@ -204,4 +204,38 @@ class IngressTest {
             .build();
     assertArrayEquals(honest.toByteArray(), relayed(honest).bytes(), "untouched when honest");
   }
+
+  @Test
+  void aSealedChatMessageIsRelayedWithinItsBoundAndRefusedBeyondIt() {
+    int maxChars = Ingress.Limits.DEFAULT.maxChatChars();
+    PacketWrapper fits = sealedChat(new byte[Ingress.SEALED_OVERHEAD + 4 * maxChars]);
+    relayed(fits);
+    PacketWrapper tooLong = sealedChat(new byte[Ingress.SEALED_OVERHEAD + 4 * maxChars + 1]);
+    assertEquals(
+        Name.DROPPED_CHAT_REFUSED,
+        assertInstanceOf(Ingress.Drop.class, classify(tooLong)).counter());
+    // text and a sealed copy at once: not a sealed message, and the text is checked as such
+    PacketWrapper both =
+        PacketWrapper.newBuilder()
+            .setPacketType(PacketType.CHAT)
+            .setData(
+                dev.videocall.proto.ChatPacket.newBuilder()
+                    .setText(" ")
+                    .setSealed(ByteString.copyFrom(new byte[40]))
+                    .build()
+                    .toByteString())
+            .build();
+    assertInstanceOf(Ingress.Drop.class, classify(both));
+  }
+
+  private static PacketWrapper sealedChat(byte[] sealed) {
+    return PacketWrapper.newBuilder()
+        .setPacketType(PacketType.CHAT)
+        .setData(
+            dev.videocall.proto.ChatPacket.newBuilder()
+                .setSealed(ByteString.copyFrom(sealed))
+                .build()
+                .toByteString())
+        .build();
+  }
 }

@@ -27,6 +27,13 @@ public final class ClientE2ee {
 
   private final E2eeSession session;
   private final Map<Long, String> safetyCodes = new ConcurrentHashMap<>();
+  private volatile java.util.function.BiConsumer<Long, String> safetyCodeListener = (s, c) -> {};
+
+  /** Results ready for the application, handed over outside the E2EE lock, in order. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> ready =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private final Object deliveryLock = new Object();
 
   /**
    * @param send how E2EE packets go out (the client's send)
@@ -50,6 +57,7 @@ public final class ClientE2ee {
               @Override
               public void safetyCode(long sessionId, String code) {
                 safetyCodes.put(sessionId, code);
+                ready.add(() -> safetyCodeListener.accept(sessionId, code));
               }
 
               @Override
@@ -62,6 +70,11 @@ public final class ClientE2ee {
 
   public synchronized E2eeSession.Counters counters() {
     return session.counters();
+  }
+
+  /** Told each peer's safety code when it is known (for people to compare aloud). */
+  public void onSafetyCode(java.util.function.BiConsumer<Long, String> listener) {
+    this.safetyCodeListener = listener;
   }
 
   /** The safety code shown for a peer (the same digits as on its screen), or null. */
@@ -133,22 +146,56 @@ public final class ClientE2ee {
    * chat decrypted (possibly later, when a frame waited for its key; always in order per sender), a
    * packet that does not decrypt dropped and counted.
    */
-  public synchronized void incoming(PacketWrapper p, Consumer<PacketWrapper> deliver) {
+  public void incoming(PacketWrapper p, Consumer<PacketWrapper> deliver) {
+    synchronized (this) {
+      receive(p, x -> ready.add(() -> deliver.accept(x)));
+    }
+    deliverReady();
+  }
+
+  /**
+   * Runs what is ready for the application, in order, outside the E2EE lock: a slow or failing
+   * listener neither blocks sending nor cuts the E2EE code short.
+   */
+  private void deliverReady() {
+    synchronized (deliveryLock) {
+      for (Runnable r = ready.poll(); r != null; r = ready.poll()) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          log.log(System.Logger.Level.WARNING, "the packet listener failed", e);
+        }
+      }
+    }
+  }
+
+  private void receive(PacketWrapper p, Consumer<PacketWrapper> deliver) {
     try {
       switch (p.getPacketType()) {
         case E2EE_PUBLIC_KEY, E2EE_WRAPPED_KEY ->
             session.onPacket(p.getSessionId(), p.getPacketTypeValue(), p.getData().toByteArray());
         case MEETING -> {
           MeetingPacket m = MeetingPacket.parseFrom(p.getData());
-          if (m.getEventType() == MeetingPacket.MeetingEventType.PARTICIPANT_LEFT) {
-            session.peerLeft(m.getTargetSessionId());
+          switch (m.getEventType()) {
+            case MEETING_STARTED -> {
+              for (dev.videocall.proto.Participant who : m.getParticipantsList()) {
+                session.memberJoined(who.getSessionId(), false);
+              }
+            }
+            case PARTICIPANT_JOINED -> session.memberJoined(m.getTargetSessionId(), true);
+            case PARTICIPANT_LEFT -> session.peerLeft(m.getTargetSessionId());
+            default -> {}
           }
           deliver.accept(p);
         }
         case MEDIA -> {
           MediaPacket m = MediaPacket.parseFrom(p.getData());
-          if (!encrypted(m.getMediaType()) || p.getSessionId() == 0) {
+          if (!encrypted(m.getMediaType())) {
             deliver.accept(p);
+            return;
+          }
+          if (p.getSessionId() == 0 || m.getData().isEmpty()) {
+            session.counters().malformed++; // media in an encrypted meeting is never plaintext
             return;
           }
           open(
@@ -206,8 +253,11 @@ public final class ClientE2ee {
   }
 
   /** Fails frames that waited too long for their keys (the client calls it with heartbeats). */
-  public synchronized void tick() {
-    session.tick();
+  public void tick() {
+    synchronized (this) {
+      session.tick();
+    }
+    deliverReady();
   }
 
   private byte[] seal(byte[] metadata, byte[] plaintext) {
@@ -241,6 +291,10 @@ public final class ClientE2ee {
     return E2eeMedia.media(
         m.getMediaTypeValue(),
         "key".equals(m.getFrameType()),
-        audio ? m.getAudioMetadata().getSequence() : m.getVideoMetadata().getSequence());
+        audio ? m.getAudioMetadata().getSequence() : m.getVideoMetadata().getSequence(),
+        m.getTimestamp(),
+        audio ? 0 : m.getVideoMetadata().getCodecValue(),
+        audio ? 0 : m.getVideoMetadata().getWidth(),
+        audio ? 0 : m.getVideoMetadata().getHeight());
   }
 }

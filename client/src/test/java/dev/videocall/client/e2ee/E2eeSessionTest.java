@@ -25,6 +25,9 @@ class E2eeSessionTest {
   private final ArrayDeque<Runnable> network = new ArrayDeque<>();
   private final Map<Long, Map<Long, String>> codes = new LinkedHashMap<>();
 
+  /** Drops the next wrapped key from {@code [0]} to {@code [1]} (a lost packet), when set. */
+  private long[] lose;
+
   private E2eeSession join(long id, E2eeCrypto crypto) {
     codes.put(id, new LinkedHashMap<>());
     E2eeSession s =
@@ -33,6 +36,13 @@ class E2eeSessionTest {
             new E2eeSession.Out() {
               @Override
               public void send(int type, byte[] data, long target) {
+                if (lose != null
+                    && type == PacketWrapper.E2EE_WRAPPED_KEY
+                    && lose[0] == id
+                    && lose[1] == target) {
+                  lose = null;
+                  return;
+                }
                 network.add(
                     () -> {
                       for (Map.Entry<Long, E2eeSession> e : sessions.entrySet()) {
@@ -52,8 +62,13 @@ class E2eeSessionTest {
               public void log(String line) {}
             },
             () -> now[0]);
-    sessions.put(id, s);
     s.start(id);
+    // as the relay announces: the newcomer hears who is present, the others hear of it
+    for (Map.Entry<Long, E2eeSession> e : sessions.entrySet()) {
+      s.memberJoined(e.getKey(), false);
+      e.getValue().memberJoined(id, true);
+    }
+    sessions.put(id, s);
     return s;
   }
 
@@ -124,7 +139,18 @@ class E2eeSessionTest {
     assertEquals(codes.get(1L).get(3L), codes.get(3L).get(1L));
     assertEquals(codes.get(2L).get(3L), codes.get(3L).get(2L));
     assertNotEquals(codes.get(1L).get(2L), codes.get(1L).get(3L));
-    assertTrue(codes.get(1L).get(2L).matches("\\d{4} \\d{4} \\d{4}"), codes.get(1L).get(2L));
+    assertTrue(
+        codes.get(1L).get(2L).matches("\\d{5}( \\d{5}){5}"),
+        "six groups: " + codes.get(1L).get(2L));
+    // the half that fingerprints ann's key is the same in her codes with bob and with cat
+    String withBob = codes.get(1L).get(2L);
+    String withCat = codes.get(1L).get(3L);
+    assertTrue(
+        withBob.substring(0, 17).equals(withCat.substring(0, 17))
+            || withBob.substring(18).equals(withCat.substring(18))
+            || withBob.substring(0, 17).equals(withCat.substring(18))
+            || withBob.substring(18).equals(withCat.substring(0, 17)),
+        withBob + " / " + withCat);
   }
 
   @Test
@@ -134,11 +160,13 @@ class E2eeSessionTest {
     E2eeSession b = join(2, crypto);
     E2eeSession c = join(3, crypto);
     deliver();
-    assertArrayEquals(bytes("before"), plain(decrypt(c, 1, encrypt(a, bytes("before")))));
+    byte[] before = encrypt(a, bytes("before"));
+    assertArrayEquals(bytes("before"), plain(decrypt(c, 1, before)));
 
     leave(3); // c keeps every key it had
     byte[] after = encrypt(a, bytes("after"));
-    assertEquals(2, SFrame.parseHeader(after).kid, "a new key since c left");
+    assertTrue(
+        SFrame.parseHeader(after).kid > SFrame.parseHeader(before).kid, "a new key since c left");
     assertArrayEquals(bytes("after"), plain(decrypt(b, 1, after)));
 
     Object[] tried = decrypt(c, 1, after);
@@ -147,7 +175,7 @@ class E2eeSessionTest {
     c.tick();
     assertEquals("failed: the key never came", tried[0]);
     // The new frame relabelled with the old KID: the key and the AAD differ, the tag fails.
-    byte[] relabelled = relabel(after, 1);
+    byte[] relabelled = relabel(after, SFrame.parseHeader(before).kid);
     assertTrue(((String) decrypt(c, 1, relabelled)[0]).startsWith("failed: not authentic"));
     assertEquals(1, c.counters().authFailed);
   }
@@ -239,6 +267,8 @@ class E2eeSessionTest {
     a.onPacket(2, PacketWrapper.E2EE_PUBLIC_KEY, other.encode());
     KeyExchange.PublicKey huge = new KeyExchange.PublicKey();
     huge.publicKeySpki = new byte[6000];
+    a.memberJoined(4, false); // present, so that their keys are looked at (and refused)
+    a.memberJoined(5, false);
     a.onPacket(4, PacketWrapper.E2EE_PUBLIC_KEY, huge.encode());
     a.onPacket(5, PacketWrapper.E2EE_WRAPPED_KEY, new byte[] {(byte) 0xff, 1, 2});
     assertEquals(3, a.counters().keysRefused);
@@ -323,5 +353,124 @@ class E2eeSessionTest {
     public void sha256(byte[] data, Result<byte[]> done) {
       inner.sha256(data, later(done));
     }
+  }
+
+  @Test
+  void aSessionNobodyAnnouncedGetsNoKeyAndADepartedOneNeverAgain() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    long sentBefore = a.counters().keysSent;
+    // an intruder on the bus presents a public key from a session id nobody announced
+    KeyExchange.PublicKey intruder = new KeyExchange.PublicKey();
+    intruder.publicKeySpki = SFrameVectorsTest.await(crypto::generateKeyPair).publicSpki;
+    a.onPacket(66, PacketWrapper.E2EE_PUBLIC_KEY, intruder.encode());
+    deliver();
+    assertEquals(sentBefore, a.counters().keysSent, "no key for a session nobody can see");
+    assertEquals(1, a.counters().notMembers);
+
+    // bob leaves; his recorded public key, replayed, gets him nothing
+    KeyExchange.PublicKey bobsOld = new KeyExchange.PublicKey();
+    E2eeSession c = join(3, crypto);
+    deliver();
+    long sent = a.counters().keysSent;
+    sessions.remove(2L);
+    a.peerLeft(2);
+    c.peerLeft(2);
+    deliver();
+    bobsOld.publicKeySpki = intruder.publicKeySpki;
+    a.onPacket(2, PacketWrapper.E2EE_PUBLIC_KEY, bobsOld.encode());
+    a.memberJoined(2, true); // even announced again: departed stays departed
+    deliver();
+    assertEquals(sent + 1, a.counters().keysSent, "only cat got ann's new key");
+    assertArrayEquals(bytes("x"), plain(decrypt(c, 1, encrypt(a, bytes("x")))));
+  }
+
+  @Test
+  void aNewcomerCannotReadWhatWasSentBeforeItJoined() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    byte[] before = encrypt(a, bytes("before you came"));
+    E2eeSession c = join(3, crypto);
+    deliver();
+    byte[] after = encrypt(a, bytes("welcome"));
+    assertTrue(SFrame.parseHeader(after).kid > SFrame.parseHeader(before).kid, "a new key");
+    assertArrayEquals(bytes("welcome"), plain(decrypt(c, 1, after)));
+    assertTrue(((String) decrypt(c, 1, before)[0]).startsWith("failed"));
+    assertArrayEquals(bytes("welcome"), plain(decrypt(b, 1, after)));
+  }
+
+  @Test
+  void aReplayedFrameIsRefused() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    byte[] yes = encrypt(a, bytes("yes"));
+    assertArrayEquals(bytes("yes"), plain(decrypt(b, 1, yes)));
+    assertEquals("failed: replayed", decrypt(b, 1, yes)[0]);
+    assertEquals(1, b.counters().replayed);
+    // late but not replayed: accepted once, within the window
+    byte[] first = encrypt(a, bytes("1"));
+    byte[] second = encrypt(a, bytes("2"));
+    assertArrayEquals(bytes("2"), plain(decrypt(b, 1, second)));
+    assertArrayEquals(bytes("1"), plain(decrypt(b, 1, first)));
+  }
+
+  @Test
+  void aLostKeyIsAskedForAgain() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    lose = new long[] {1, 2};
+    sessions.remove(3L);
+    E2eeSession c = join(3, crypto); // ann rekeys; her new key to bob is lost
+    deliver();
+    Object[] waiting = decrypt(b, 1, encrypt(a, bytes("lost?")));
+    assertEquals("pending", waiting[0]);
+    now[0] += E2eeSession.PENDING_MAX_MS + 1;
+    b.tick(); // gives the frame up, and asks ann for her key again
+    deliver();
+    assertEquals("failed: the key never came", waiting[0]);
+    assertArrayEquals(bytes("found"), plain(decrypt(b, 1, encrypt(a, bytes("found")))));
+    assertArrayEquals(bytes("found"), plain(decrypt(c, 1, encrypt(a, bytes("found")))));
+  }
+
+  /**
+   * The page starts its session only after the known-answer test, so MEETING_STARTED may name the
+   * members first (found by the WebTransport browser test: no key was ever exchanged).
+   */
+  @Test
+  void membersAnnouncedBeforeTheFirstStartAreKept() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    deliver();
+    codes.put(2L, new LinkedHashMap<>());
+    E2eeSession b =
+        new E2eeSession(
+            crypto,
+            new E2eeSession.Out() {
+              @Override
+              public void send(int type, byte[] data, long target) {
+                network.add(() -> a.onPacket(2, type, data));
+              }
+
+              @Override
+              public void safetyCode(long peer, String code) {}
+
+              @Override
+              public void log(String line) {}
+            },
+            () -> now[0]);
+    sessions.put(2L, b);
+    b.memberJoined(1, false); // MEETING_STARTED before start
+    a.memberJoined(2, true);
+    b.start(2);
+    deliver();
+    assertArrayEquals(bytes("hello"), plain(decrypt(b, 1, encrypt(a, bytes("hello")))));
   }
 }

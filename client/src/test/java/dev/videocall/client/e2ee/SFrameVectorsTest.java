@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.videocall.types.e2ee.E2eeCrypto;
+import dev.videocall.types.e2ee.KnownAnswer;
 import dev.videocall.types.e2ee.SFrame;
 import dev.videocall.types.e2ee.SFrameKey;
 import java.util.HexFormat;
@@ -79,6 +80,16 @@ class SFrameVectorsTest {
     SFrameKey key = await(d -> SFrameKey.derive(crypto, baseKey, kid, d));
     assertArrayEquals(ct, await(d -> key.encrypt(crypto, ctr, metadata, pt, d)));
     assertArrayEquals(pt, await(d -> key.decrypt(crypto, metadata, ct, d)));
+  }
+
+  @Test
+  void theKnownAnswerTestThePageRunsPassesOnTheJdkToo() {
+    String ct = SFrameVectorsTest.<String>await(d -> KnownAnswer.run(new JdkCrypto(), d));
+    assertEquals(KnownAnswer.CT, ct);
+    assertEquals(
+        "9901234567b7412c2513a1b66dbb48841bbaf17f598751176ad847681a69c6d0b091c07018ce4adb34eb",
+        KnownAnswer.CT,
+        "the RFC's value");
   }
 
   interface Call<T> {

@@ -17,11 +17,15 @@ import java.util.Map;
  * ({@code E2EE_PUBLIC_KEY}). Whoever learns a peer's public key (from that announcement or from a
  * key the peer sent) sends that peer its current base key, wrapped with AES-GCM under HKDF(ECDH
  * secret) and carrying its own public key ({@code E2EE_WRAPPED_KEY}, targeted): one packet is
- * enough, in whatever order packets arrive. When anyone leaves, every sender makes a new base key
- * (the next KID), uses it for every frame from then on and sends it to those who remain, so a
- * departed participant holds no key for what follows. Receivers keep a sender's previous key for
- * {@link #OLD_KEY_GRACE_MS} for frames in flight, and hold frames whose newer KID has not arrived
- * yet for up to {@link #PENDING_MAX_MS}. The server relays these packets and never holds a key.
+ * enough, in whatever order packets arrive. Keys go only to members: sessions the application says
+ * are present ({@link #memberJoined}), which it shows with their safety codes; a session that left
+ * is never a member again. When anyone leaves, every sender makes a new base key (the next KID),
+ * uses it for every frame from then on and sends it to those who remain, so a departed participant
+ * holds no key for what follows; when anyone joins, the same, so a newcomer holds no key for what
+ * came before. Receivers keep a sender's previous key for {@link #OLD_KEY_GRACE_MS} for frames in
+ * flight, hold frames whose newer KID has not arrived yet for up to {@link #PENDING_MAX_MS} (and
+ * then ask the sender again), and refuse a frame whose counter they have seen (replay). The server
+ * relays these packets and never holds a key.
  *
  * <p>Not thread-safe: the page is single-threaded; the JVM client calls it under its own lock.
  */
@@ -32,12 +36,23 @@ public final class E2eeSession {
   public static final int MAX_SPKI_BYTES = 200;
   public static final int MAX_KEYS_PER_SENDER = 4;
 
+  /** Sessions remembered as departed: their key packets are refused from then on. */
+  static final int DEPARTED_KEPT = 4096;
+
+  /** Key packets held for a session not (yet) announced as present: per session, and sessions. */
+  static final int EARLY_PACKETS = 4;
+
+  static final int EARLY_SESSIONS = 64;
+
+  /** At most one request for a sender's key per this many milliseconds. */
+  static final double KEY_REQUEST_GAP_MS = 1000;
+
   /** A frame may name a KID at most this far ahead of the newest key we hold from its sender. */
   static final long MAX_KID_AHEAD = 2;
 
   private static final byte[] WRAP_INFO = SFrame.ascii("videocall e2ee wrap v1 ");
   private static final byte[] WRAP_AAD = SFrame.ascii("videocall e2ee key v1 ");
-  private static final byte[] SAFETY = SFrame.ascii("videocall safety code v1 ");
+  private static final byte[] SAFETY = SFrame.ascii("videocall key fingerprint v1 ");
 
   /** What the session sends and reports. */
   public interface Out {
@@ -76,6 +91,12 @@ public final class E2eeSession {
     public long keysRefused;
 
     public long rekeys;
+
+    /** Authentic frames refused because their counter was seen already (replays). */
+    public long replayed;
+
+    /** Key packets from sessions that are not members: departed, or never announced. */
+    public long notMembers;
   }
 
   private static final class Peer {
@@ -89,6 +110,7 @@ public final class E2eeSession {
     final InOrder incoming = new InOrder();
     final List<KeyExchange.WrappedKey> pendingWrapped = new ArrayList<>();
     String safetyCode;
+    double lastKeyRequestMs = -1e9;
 
     Peer(long sessionId, byte[] spki) {
       this.sessionId = sessionId;
@@ -101,6 +123,9 @@ public final class E2eeSession {
   private final Clock clock;
   private final Counters counters = new Counters();
   private final Map<Long, Peer> peers = new HashMap<>();
+  private final java.util.Set<Long> members = new java.util.HashSet<>();
+  private final java.util.LinkedHashSet<Long> departed = new java.util.LinkedHashSet<>();
+  private final Map<Long, List<Object[]>> early = new java.util.LinkedHashMap<>();
   private final InOrder outgoing = new InOrder();
   private long mySession;
   private E2eeCrypto.KeyPair myPair;
@@ -145,6 +170,12 @@ public final class E2eeSession {
    */
   public void start(long sessionId) {
     int gen = ++generation;
+    if (mySession != 0) {
+      // a new session of ours hears who is present (MEETING_STARTED) again; the first one may
+      // have heard it already (the page's first start waits for the known-answer test)
+      members.clear();
+      early.clear();
+    }
     mySession = sessionId;
     peers.clear();
     myPair = null;
@@ -178,9 +209,22 @@ public final class E2eeSession {
     if (from == mySession || from == 0 || data == null) {
       return;
     }
+    if (!members.contains(from)) {
+      // never a key for someone people cannot see; a departed session stays departed
+      counters.notMembers++;
+      if (!departed.contains(from)) {
+        holdEarly(from, packetType, data); // its announcement may come on another path, later
+      }
+      return;
+    }
     try {
       if (packetType == PacketWrapper.E2EE_PUBLIC_KEY) {
-        learn(from, KeyExchange.PublicKey.decode(data).publicKeySpki);
+        Peer known = peers.get(from);
+        Peer p = learn(from, KeyExchange.PublicKey.decode(data).publicKeySpki);
+        if (p != null && p == known) {
+          p.sentKid = -1; // asked again: it lost our key
+          sendMyKey(p);
+        }
       } else if (packetType == PacketWrapper.E2EE_WRAPPED_KEY) {
         KeyExchange.WrappedKey wk = KeyExchange.WrappedKey.decode(data);
         Peer p = learn(from, wk.senderPublicKeySpki);
@@ -194,11 +238,62 @@ public final class E2eeSession {
   }
 
   /**
-   * A participant left: its keys go, and we send under a new key from now on, which it never gets.
+   * A session is present (the application shows it, with its safety code): it may get our key.
+   *
+   * @param rekey true when it joined while we were there (PARTICIPANT_JOINED): we move to a new key
+   *     first, so that it cannot read what was sent before it came; false for those already present
+   *     when we joined (MEETING_STARTED)
+   */
+  public void memberJoined(long sessionId, boolean rekey) {
+    if (sessionId == mySession || sessionId == 0 || departed.contains(sessionId)) {
+      return;
+    }
+    if (!members.add(sessionId)) {
+      return;
+    }
+    if (rekey && myPair != null) { // also while a new key is being made: one newer still
+      counters.rekeys++;
+      newSenderKey(myKid + 1);
+    }
+    List<Object[]> held = early.remove(sessionId);
+    if (held != null) {
+      for (Object[] packet : held) {
+        onPacket(sessionId, (Integer) packet[0], (byte[]) packet[1]);
+      }
+    }
+  }
+
+  private void holdEarly(long from, int packetType, byte[] data) {
+    List<Object[]> held = early.get(from);
+    if (held == null) {
+      if (early.size() >= EARLY_SESSIONS) {
+        early.remove(early.keySet().iterator().next());
+      }
+      held = new ArrayList<>();
+      early.put(from, held);
+    }
+    if (held.size() < EARLY_PACKETS) {
+      held.add(new Object[] {packetType, data});
+    }
+  }
+
+  /**
+   * A participant left: its keys go, it is never a member again, and we send under a new key from
+   * now on, which it never gets.
    */
   public void peerLeft(long sessionId) {
+    departed.add(sessionId);
+    if (departed.size() > DEPARTED_KEPT) {
+      departed.remove(departed.iterator().next());
+    }
+    early.remove(sessionId);
+    boolean wasMember = members.remove(sessionId);
     Peer p = peers.remove(sessionId);
     if (p == null) {
+      if (wasMember && myPair != null) {
+        counters.rekeys++; // it may have had our key from a packet we sent before it went
+        newSenderKey(myKid + 1);
+      }
       return;
     }
     for (InOrder.Job j : p.incoming.all()) {
@@ -295,8 +390,23 @@ public final class E2eeSession {
         j.waitingForKid = -1;
         counters.noKey++;
         p.incoming.settle(j).failed("the key never came");
+        requestKey(p, now);
       }
     }
+  }
+
+  /**
+   * Asks a sender for its current key again (a key packet can be lost: a rate limit, a reconnect):
+   * our public key, to that sender only, which answers with its key.
+   */
+  private void requestKey(Peer p, double now) {
+    if (myPair == null || now - p.lastKeyRequestMs < KEY_REQUEST_GAP_MS) {
+      return;
+    }
+    p.lastKeyRequestMs = now;
+    KeyExchange.PublicKey pk = new KeyExchange.PublicKey();
+    pk.publicKeySpki = myPair.publicSpki;
+    out.send(PacketWrapper.E2EE_PUBLIC_KEY, pk.encode(), p.sessionId);
   }
 
   private void runEncrypt(InOrder.Job j) {
@@ -332,6 +442,11 @@ public final class E2eeSession {
         new E2eeCrypto.Result<>() {
           @Override
           public void ok(byte[] value) {
+            if (!key.fresh(SFrame.parseHeader(j.input).ctr)) {
+              counters.replayed++;
+              settle.failed("replayed");
+              return;
+            }
             counters.decrypted++;
             settle.ok(value);
           }
@@ -448,17 +563,24 @@ public final class E2eeSession {
                                         unwrap(p, wk);
                                       }
                                     }))))));
+    // one fingerprint per key: a server that swaps keys must match each one (a second preimage),
+    // not merely make the two ends' codes collide
     crypto.sha256(
-        SFrame.concat(SAFETY, SFrame.concat(sorted[0], sorted[1])),
+        SFrame.concat(SAFETY, sorted[0]),
         Steps.then(
             fail,
-            hash -> {
-              if (gen != generation) {
-                return;
-              }
-              p.safetyCode = SafetyCode.of(hash);
-              out.safetyCode(p.sessionId, p.safetyCode);
-            }));
+            first ->
+                crypto.sha256(
+                    SFrame.concat(SAFETY, sorted[1]),
+                    Steps.then(
+                        fail,
+                        second -> {
+                          if (gen != generation) {
+                            return;
+                          }
+                          p.safetyCode = SafetyCode.of(first, second);
+                          out.safetyCode(p.sessionId, p.safetyCode);
+                        }))));
   }
 
   private void sendMyKey(Peer p) {
@@ -467,6 +589,8 @@ public final class E2eeSession {
     }
     long kid = myKey.kid;
     p.sentKid = kid;
+    int gen = generation;
+    E2eeCrypto.KeyPair pair = myPair;
     byte[] nonce = crypto.random(SFrame.NONCE_BYTES);
     crypto.seal(
         p.wrapKey,
@@ -476,11 +600,14 @@ public final class E2eeSession {
         new E2eeCrypto.Result<>() {
           @Override
           public void ok(byte[] wrapped) {
+            if (gen != generation || peers.get(p.sessionId) != p) {
+              return; // restarted, or it left, while the key was being wrapped
+            }
             KeyExchange.WrappedKey wk = new KeyExchange.WrappedKey();
             wk.keyEpoch = (int) kid;
             wk.nonce = nonce;
             wk.wrappedKey = wrapped;
-            wk.senderPublicKeySpki = myPair.publicSpki;
+            wk.senderPublicKeySpki = pair.publicSpki;
             wk.cipherSuite = SFrame.CIPHER_SUITE;
             counters.keysSent++;
             out.send(PacketWrapper.E2EE_WRAPPED_KEY, wk.encode(), p.sessionId);

@@ -11,10 +11,38 @@ public final class SFrameKey {
   long nextCtr;
   double expiresAtMs = Double.POSITIVE_INFINITY;
 
+  /** Receivers: the highest CTR accepted, and CTR + 1 per slot of the replay window. */
+  private long maxCtr = -1;
+
+  private long[] seen;
+
+  /** How far behind the newest frame a late frame may still be accepted (once). */
+  static final int REPLAY_WINDOW = 1024;
+
   SFrameKey(long kid, E2eeCrypto.Key aes, byte[] salt) {
     this.kid = kid;
     this.aes = aes;
     this.salt = salt;
+  }
+
+  /**
+   * Whether an authentic frame's CTR is new (RFC 9605 section 9.3: replay protection): not seen
+   * before, and not older than {@link #REPLAY_WINDOW} frames behind the newest. Records it.
+   */
+  boolean fresh(long ctr) {
+    if (maxCtr >= 0 && ctr <= maxCtr - REPLAY_WINDOW) {
+      return false;
+    }
+    if (seen == null) {
+      seen = new long[REPLAY_WINDOW];
+    }
+    int slot = (int) (ctr & (REPLAY_WINDOW - 1));
+    if (seen[slot] == ctr + 1) {
+      return false;
+    }
+    seen[slot] = ctr + 1;
+    maxCtr = Math.max(maxCtr, ctr);
+    return true;
   }
 
   /** derive_key_salt: sframe_key and sframe_salt from {@code baseKey} for {@code kid}. */

@@ -50,6 +50,12 @@ final class MeetingAccess {
     return open ? "1".equals(dev.videocall.web.browser.Page.queryParam("e2ee")) : e2ee;
   }
 
+  /** The link says {@code ?e2ee=1}, or this device saw the meeting encrypted before. */
+  private boolean expectsEncryption() {
+    return "1".equals(dev.videocall.web.browser.Page.queryParam("e2ee"))
+        || "1".equals(Prefs.get("e2ee:" + meeting));
+  }
+
   /** Whether the server runs without identity ({@code --auth none}). */
   boolean open() {
     return open;
@@ -154,6 +160,19 @@ final class MeetingAccess {
           roomTokenAtMs = Js.now();
           host = "true".equals(Http.field(r, "host"));
           e2ee = "true".equals(Http.field(r, "meeting.e2ee"));
+          if (!e2ee && expectsEncryption()) {
+            // the link or this device knew the meeting as encrypted: a server that now says
+            // otherwise is not believed
+            done.failed(
+                409,
+                "E2EE_DOWNGRADE",
+                "This meeting was end-to-end encrypted, but the server now says it is not. Not"
+                    + " joining: ask the host for a new link.");
+            return;
+          }
+          if (e2ee) {
+            Prefs.set("e2ee:" + meeting, "1");
+          }
         }
         done.ok(r);
       }

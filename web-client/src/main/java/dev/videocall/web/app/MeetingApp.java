@@ -189,7 +189,7 @@ final class MeetingApp
     view.add(selfTile);
     camera = CameraPublisher.camera(this, codec, VIDEO_BITRATE, LocalMedia.FPS);
     screen = CameraPublisher.screen(this);
-    mic = new MicrophonePublisher(this);
+    mic = new MicrophonePublisher(this, e2ee != null);
     mic.setEnabled(media.micWanted());
     showSelfCamera(media.cameraWanted() ? media.camera() : null);
     if (media.mic() != null) {
@@ -320,6 +320,15 @@ final class MeetingApp
             "A host locked this meeting, so no one new can join. Ask them to unlock it, then"
                 + " try again.";
         state = "locked";
+      }
+      case "E2EE_MISMATCH" -> {
+        title = "You can't join this meeting";
+        detail =
+            access.e2ee()
+                ? "This meeting is not end-to-end encrypted, and this link asks for encryption."
+                : "This meeting is end-to-end encrypted. Open it with its invitation link, which"
+                    + " ends in ?e2ee=1.";
+        state = "refused";
       }
       default -> {
         title = "You can't join this meeting";
@@ -786,9 +795,9 @@ final class MeetingApp
   }
 
   private void copyLink() {
-    // without identity the link carries the encryption (with identity the server knows it)
-    String link =
-        Js.origin() + "/meeting/" + meeting + (access.open() && access.e2ee() ? "?e2ee=1" : "");
+    // the link says the meeting is encrypted: without identity that makes it so; with identity
+    // a page that opens it refuses a server that says otherwise
+    String link = Js.origin() + "/meeting/" + meeting + (access.e2ee() ? "?e2ee=1" : "");
     Js.copy(
         link,
         result ->
@@ -1089,6 +1098,9 @@ final class MeetingApp
     tile.name(p.name);
     peers.put(p.sessionId, new RemotePeer(p, tile, audio, this));
     view.add(tile);
+    if (e2ee != null) {
+      e2ee.memberJoined(p.sessionId, announced); // shown, so it may hold our key
+    }
     if (announced) {
       toasts.people(p.name, "joined");
     }
@@ -1104,6 +1116,9 @@ final class MeetingApp
 
   @Override
   public void left(Roster.Person p, String why) {
+    if (e2ee != null && !why.isEmpty()) { // empty: our own connection ended, not theirs
+      e2ee.peerLeft(p.sessionId);
+    }
     RemotePeer peer = peers.remove(p.sessionId);
     if (peer != null) {
       if (peer.screenTile != null) {

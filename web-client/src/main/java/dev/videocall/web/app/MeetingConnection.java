@@ -215,6 +215,11 @@ final class MeetingConnection implements Transport.Listener {
       listener.replaced();
       return;
     }
+    if (code == CloseCodes.E2EE_MISMATCH) { // the same page would be refused again
+      closed = true;
+      listener.ended("E2EE_MISMATCH", reason);
+      return;
+    }
     if (code == CloseCodes.REMOVED || code == CloseCodes.MEETING_ENDED) {
       closed = true;
       listener.ended(code == CloseCodes.REMOVED ? "REMOVED" : "MEETING_ENDED", reason);

@@ -17,6 +17,7 @@ final class MicrophonePublisher {
 
   private MediaStreamTrack track;
   private final PacketSink sink;
+  private final boolean constantBitrate;
   private int generation;
   private FrameReader<AudioData> reader;
   private AudioEncoder encoder;
@@ -26,8 +27,10 @@ final class MicrophonePublisher {
   private boolean stopped;
   private long sequence;
 
-  MicrophonePublisher(PacketSink sink) {
+  /** {@code constantBitrate}: in encrypted meetings, so packet sizes do not follow speech. */
+  MicrophonePublisher(PacketSink sink, boolean constantBitrate) {
     this.sink = sink;
+    this.constantBitrate = constantBitrate;
   }
 
   /** Publishes {@code next} (another microphone) instead of the current track; null: none. */
@@ -72,7 +75,7 @@ final class MicrophonePublisher {
       sampleRate = data.getSampleRate();
       channels = data.getNumberOfChannels();
       encoder = AudioEncoder.create(this::onChunk, error -> onEncoderError(error));
-      encoder.configureOpus(sampleRate, channels, BITRATE);
+      encoder.configureOpus(sampleRate, channels, BITRATE, constantBitrate);
     }
     encoder.encode(data);
     data.close();

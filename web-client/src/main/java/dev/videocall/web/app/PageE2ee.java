@@ -6,7 +6,6 @@ import dev.videocall.types.e2ee.E2eeSession;
 import dev.videocall.types.e2ee.KnownAnswer;
 import dev.videocall.types.wire.ChatPacket;
 import dev.videocall.types.wire.MediaPacket;
-import dev.videocall.types.wire.MeetingPacket;
 import dev.videocall.types.wire.PacketWrapper;
 import dev.videocall.types.wire.WireFormatException;
 import dev.videocall.web.browser.Page;
@@ -78,6 +77,17 @@ final class PageE2ee {
   /** Whether this browser can take part (WebCrypto in a secure context). */
   static boolean available() {
     return WebCrypto.isAvailable();
+  }
+
+  /** Someone is present (the roster shows them): they may have our key. */
+  void memberJoined(long sessionId, boolean joinedWhileWeWereHere) {
+    session.memberJoined(sessionId, joinedWhileWeWereHere);
+  }
+
+  /** Someone left (or was replaced by a newer session of theirs): a new key, never theirs. */
+  void peerLeft(long sessionId) {
+    codes.remove(sessionId);
+    session.peerLeft(sessionId);
   }
 
   /**
@@ -179,18 +189,14 @@ final class PageE2ee {
     switch (p.packetType) {
       case PacketWrapper.E2EE_PUBLIC_KEY, PacketWrapper.E2EE_WRAPPED_KEY ->
           session.onPacket(p.sessionId, p.packetType, p.data);
-      case PacketWrapper.MEETING -> {
-        MeetingPacket m = MeetingPacket.decode(p.data);
-        if (m.eventType == MeetingPacket.PARTICIPANT_LEFT) {
-          session.peerLeft(m.targetSessionId);
-          codes.remove(m.targetSessionId);
-        }
-        deliver.packet(p, null);
-      }
       case PacketWrapper.MEDIA -> {
         MediaPacket m = MediaPacket.decode(p.data);
-        if (!encrypted(m) || p.sessionId == 0) {
-          deliver.packet(p, m);
+        if (!media(m)) {
+          deliver.packet(p, m); // heartbeats, keyframe requests, round trips
+          return;
+        }
+        if (p.sessionId == 0 || m.data == null || m.data.length == 0) {
+          session.counters().malformed++; // media in an encrypted meeting is never plaintext
           return;
         }
         double started = Page.nowMs();
@@ -263,12 +269,11 @@ final class PageE2ee {
     return copy[size / 2];
   }
 
-  private static boolean encrypted(MediaPacket m) {
-    return (m.mediaType == MediaPacket.VIDEO
-            || m.mediaType == MediaPacket.AUDIO
-            || m.mediaType == MediaPacket.SCREEN)
-        && m.data != null
-        && m.data.length > 0;
+  /** Camera, microphone or screen: what is always encrypted here. */
+  private static boolean media(MediaPacket m) {
+    return m.mediaType == MediaPacket.VIDEO
+        || m.mediaType == MediaPacket.AUDIO
+        || m.mediaType == MediaPacket.SCREEN;
   }
 
   private static byte[] orEmpty(byte[] b) {
@@ -281,7 +286,15 @@ final class PageE2ee {
         m.mediaType == MediaPacket.AUDIO
             ? (m.audio == null ? 0 : m.audio.sequence)
             : (m.video == null ? 0 : m.video.sequence);
-    return E2eeMedia.media(m.mediaType, m.isKeyframe(), sequence);
+    boolean video = m.mediaType != MediaPacket.AUDIO && m.video != null;
+    return E2eeMedia.media(
+        m.mediaType,
+        m.isKeyframe(),
+        sequence,
+        m.timestamp,
+        video ? m.video.codec : 0,
+        video ? m.video.width : 0,
+        video ? m.video.height : 0);
   }
 
   private interface Ok {

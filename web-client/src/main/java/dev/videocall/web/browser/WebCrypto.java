@@ -9,8 +9,8 @@ import org.teavm.jso.typedarrays.Int8Array;
 /**
  * {@link E2eeCrypto} on WebCrypto ({@code crypto.subtle}): ECDH P-256 with a non-extractable
  * private key, HKDF-SHA256, AES-GCM with a 128-bit tag, SHA-256. Results arrive when the promises
- * settle; each result callback runs outside the promise chain, so an exception in the page's code
- * is never mistaken for a crypto failure.
+ * settle. A result callback that throws is logged (console.error) and never reported as a crypto
+ * failure too: each operation answers once.
  */
 public final class WebCrypto implements E2eeCrypto {
   /** A CryptoKey, held for the shared E2EE code. */
@@ -67,7 +67,7 @@ public final class WebCrypto implements E2eeCrypto {
           "crypto.subtle.generateKey({name: 'ECDH', namedCurve: 'P-256'}, false, ['deriveBits'])"
               + ".then(function (vcP) { return crypto.subtle.exportKey('spki', vcP.publicKey)"
               + ".then(function (vcS) { return [vcP.privateKey, new Int8Array(vcS)]; }); })"
-              + ".then(function (vcR) { ok(vcR[0], vcR[1]); }, function (vcE) { fail('' + vcE); });")
+              + ".then(function (vcR) { try { ok(vcR[0], vcR[1]); } catch (vcX) { console.error(vcX); } }, function (vcE) { fail('' + vcE); });")
   private static native void generate(PairDone ok, Failed fail);
 
   @Override
@@ -85,7 +85,7 @@ public final class WebCrypto implements E2eeCrypto {
           "crypto.subtle.importKey('spki', spki, {name: 'ECDH', namedCurve: 'P-256'}, true, [])"
               + ".then(function (vcK) {"
               + " return crypto.subtle.deriveBits({name: 'ECDH', public: vcK}, priv, 256); })"
-              + ".then(function (vcB) { ok(new Int8Array(vcB)); }, function (vcE) { fail('' + vcE); });")
+              + ".then(function (vcB) { try { ok(new Int8Array(vcB)); } catch (vcX) { console.error(vcX); } }, function (vcE) { fail('' + vcE); });")
   private static native void ecdh(JSObject priv, Int8Array spki, BytesDone ok, Failed fail);
 
   @Override
@@ -104,7 +104,7 @@ public final class WebCrypto implements E2eeCrypto {
           "crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits'])"
               + ".then(function (vcK) { return crypto.subtle.deriveBits({name: 'HKDF',"
               + " hash: 'SHA-256', salt: new Uint8Array(0), info: info}, vcK, bits); })"
-              + ".then(function (vcB) { ok(new Int8Array(vcB)); }, function (vcE) { fail('' + vcE); });")
+              + ".then(function (vcB) { try { ok(new Int8Array(vcB)); } catch (vcX) { console.error(vcX); } }, function (vcE) { fail('' + vcE); });")
   private static native void hkdf(
       Int8Array ikm, Int8Array info, int bits, BytesDone ok, Failed fail);
 
@@ -117,7 +117,7 @@ public final class WebCrypto implements E2eeCrypto {
       params = {"raw", "ok", "fail"},
       script =
           "crypto.subtle.importKey('raw', raw, {name: 'AES-GCM'}, false, ['encrypt', 'decrypt'])"
-              + ".then(function (vcK) { ok(vcK); }, function (vcE) { fail('' + vcE); });")
+              + ".then(function (vcK) { try { ok(vcK); } catch (vcX) { console.error(vcX); } }, function (vcE) { fail('' + vcE); });")
   private static native void aesKey(Int8Array raw, KeyDone ok, Failed fail);
 
   @Override
@@ -150,7 +150,7 @@ public final class WebCrypto implements E2eeCrypto {
           "var vcA = {name: 'AES-GCM', iv: iv, additionalData: aad, tagLength: 128};"
               + "(encrypt ? crypto.subtle.encrypt(vcA, key, data)"
               + " : crypto.subtle.decrypt(vcA, key, data))"
-              + ".then(function (vcB) { ok(new Int8Array(vcB)); },"
+              + ".then(function (vcB) { try { ok(new Int8Array(vcB)); } catch (vcX) { console.error(vcX); } },"
               + " function (vcE) { fail(vcE && vcE.name ? vcE.name : '' + vcE); });")
   private static native void gcm(
       boolean encrypt,
@@ -170,6 +170,6 @@ public final class WebCrypto implements E2eeCrypto {
       params = {"data", "ok", "fail"},
       script =
           "crypto.subtle.digest('SHA-256', data)"
-              + ".then(function (vcB) { ok(new Int8Array(vcB)); }, function (vcE) { fail('' + vcE); });")
+              + ".then(function (vcB) { try { ok(new Int8Array(vcB)); } catch (vcX) { console.error(vcX); } }, function (vcE) { fail('' + vcE); });")
   private static native void digest(Int8Array data, BytesDone ok, Failed fail);
 }
