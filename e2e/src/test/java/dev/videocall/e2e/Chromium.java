@@ -85,6 +85,11 @@ final class Chromium implements AutoCloseable {
     if (fakeUi) {
       args.add("--use-fake-ui-for-media-stream");
     }
+    if (Boolean.getBoolean("chromium.log")) {
+      // the browser's own log on stderr (seen with DEBUG=pw:browser): why a renderer crashed
+      args.add("--enable-logging=stderr");
+      args.add("--v=0");
+    }
     args.addAll(extra);
     return args;
   }

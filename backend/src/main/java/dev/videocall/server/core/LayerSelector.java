@@ -1,0 +1,142 @@
+package dev.videocall.server.core;
+
+/**
+ * Which layers of one sender's camera one receiver gets: the forwarder LiveKit calls a stream
+ * allocator, for one (sender stream, receiver) pair. A sender publishes up to three spatial layers
+ * (e.g. 640x360, 320x180, 160x90), each with temporal layers (L1T3: 0, 1, 2); the server forwards
+ * one spatial layer to each receiver, chosen by
+ *
+ * <ul>
+ *   <li>what the receiver's link carries: its measured downstream rate ({@link #update}), with
+ *       headroom, so that the layer's bitrate fits; and
+ *   <li>what it shows: the smallest layer at least as tall as the receiver's tile (a thumbnail does
+ *       not need 360p).
+ * </ul>
+ *
+ * <p>It moves to another spatial layer only at a keyframe of that layer (the decoder cannot start
+ * elsewhere; until then the current layer keeps flowing), and asks for that keyframe once per
+ * {@link #KEYFRAME_RETRY_NANOS}. It goes up only after the link has had room for the higher layer
+ * for {@link #UP_AFTER_NANOS} (no flapping), down at once. Under short congestion it first drops
+ * temporal layers (2, then 1), which needs no keyframe: frames of a lower temporal layer never
+ * reference higher ones. Pure: the caller feeds it frames and measurements and does what it says.
+ */
+final class LayerSelector {
+  static final int MAX_SPATIAL = 3;
+  static final double HEADROOM = 0.85;
+  static final long UP_AFTER_NANOS = 2_000_000_000L;
+  static final long KEYFRAME_RETRY_NANOS = 500_000_000L;
+
+  /** What to do with one frame. */
+  enum Verdict {
+    FORWARD,
+    DROP
+  }
+
+  /**
+   * The sender's layers as last measured: height and bitrate (bits per second) per spatial layer.
+   */
+  private final int[] heights = new int[MAX_SPATIAL];
+
+  private final long[] bitrates = new long[MAX_SPATIAL];
+  private int layers = 1;
+
+  private int current = -1; // the spatial layer being forwarded; -1: none yet
+  private int target;
+  private int maxTemporal = 2;
+  private long roomForHigherSinceNanos = -1;
+  private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
+  private boolean keyframeWanted;
+
+  /** The sender's layers: {@code heights[i]} and {@code bitrates[i]} for spatial layer i. */
+  void layers(int count, int[] heights, long[] bitrates) {
+    this.layers = Math.max(1, Math.min(MAX_SPATIAL, count));
+    System.arraycopy(heights, 0, this.heights, 0, this.layers);
+    System.arraycopy(bitrates, 0, this.bitrates, 0, this.layers);
+  }
+
+  /**
+   * New measurements: the receiver's downstream rate (bits per second; 0: unknown, no limit), the
+   * height of its tile for this sender (0: unknown, any), and whether its queue is building up
+   * right now (short congestion).
+   */
+  void update(long capacityBps, int wantedHeight, boolean backlogGrowing, long nowNanos) {
+    int bySize = layers - 1;
+    if (wantedHeight > 0) {
+      for (int i = 0; i < layers; i++) {
+        if (heights[i] >= wantedHeight) {
+          bySize = i;
+          break;
+        }
+      }
+    }
+    int byRate = bySize;
+    if (capacityBps > 0) {
+      byRate = 0;
+      for (int i = 0; i <= bySize; i++) {
+        if (bitrates[i] <= capacityBps * HEADROOM) {
+          byRate = i;
+        }
+      }
+    }
+    int want = Math.min(bySize, byRate);
+    if (want > target) {
+      // up only once the link has had room for it for a while
+      if (roomForHigherSinceNanos < 0) {
+        roomForHigherSinceNanos = nowNanos;
+      }
+      if (nowNanos - roomForHigherSinceNanos >= UP_AFTER_NANOS) {
+        target = want;
+        roomForHigherSinceNanos = -1;
+      }
+    } else {
+      roomForHigherSinceNanos = -1;
+      target = want; // down (or the same) at once
+    }
+    maxTemporal = backlogGrowing ? Math.max(0, maxTemporal - 1) : Math.min(2, maxTemporal + 1);
+  }
+
+  /**
+   * One frame of the sender's camera: forward it to this receiver or not. A keyframe of the target
+   * layer completes a switch.
+   */
+  Verdict onFrame(int spatial, int temporal, boolean keyframe) {
+    if (spatial != current && spatial == target && keyframe) {
+      current = target; // the decoder can start here
+      keyframeWanted = false;
+    }
+    if (current != target) {
+      keyframeWanted = true;
+    }
+    if (spatial != current) {
+      return Verdict.DROP;
+    }
+    if (!keyframe && temporal > maxTemporal) {
+      return Verdict.DROP;
+    }
+    return Verdict.FORWARD;
+  }
+
+  /**
+   * Whether to ask the sender for a keyframe of {@link #target()} now (a switch waits for one);
+   * true at most once per {@link #KEYFRAME_RETRY_NANOS}.
+   */
+  boolean keyframeRequest(long nowNanos) {
+    if (!keyframeWanted || nowNanos - lastKeyframeRequestNanos < KEYFRAME_RETRY_NANOS) {
+      return false;
+    }
+    lastKeyframeRequestNanos = nowNanos;
+    return true;
+  }
+
+  int current() {
+    return current;
+  }
+
+  int target() {
+    return target;
+  }
+
+  int maxTemporal() {
+    return maxTemporal;
+  }
+}
