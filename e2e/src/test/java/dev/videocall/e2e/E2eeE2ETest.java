@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.videocall.testkit.LinkEmulator;
 import dev.videocall.testkit.NatsProcess;
 import dev.videocall.testkit.ServerProcess;
 import dev.videocall.types.wire.MediaPacket;
@@ -264,6 +265,77 @@ class E2eeE2ETest {
       return w.encode();
     } catch (WireFormatException e) {
       return wrapper;
+    }
+  }
+
+  /**
+   * Keys follow who is there: when cat leaves, ana moves to a new key and ben keeps reading her
+   * without a refused frame; when ben's connection drops and comes back (a new session, new keys),
+   * ana and ben read each other again under a new safety code.
+   */
+  @Test
+  void aDepartureAndAReconnectKeepEveryoneReadingUnderNewKeys() throws Exception {
+    String meeting = "rekey";
+    List<Participant> people = new ArrayList<>();
+    try (LinkEmulator link = LinkEmulator.tcp(server.httpPort)) {
+      Participant ana = new Participant(chromium.browser, "ana");
+      people.add(ana);
+      ana.open(server.meetingUrl("ana", meeting) + "?e2ee=1&transport=websocket").connect();
+      Participant ben = new Participant(chromium.browser, "ben");
+      people.add(ben);
+      ben.open(
+              "http://localhost:"
+                  + link.port()
+                  + "/meeting/ben/"
+                  + meeting
+                  + "?e2ee=1&transport=websocket")
+          .connect();
+      Participant cat = new Participant(chromium.browser, "cat");
+      people.add(cat);
+      cat.open(server.meetingUrl("cat", meeting) + "?e2ee=1&transport=websocket").connect();
+      waitUntil(
+          "everyone decodes everyone",
+          Duration.ofSeconds(20),
+          () ->
+              ana.framesDecoded("ben") >= 10
+                  && ana.framesDecoded("cat") >= 10
+                  && ben.framesDecoded("ana") >= 10);
+      long kidWithCat = number(ana, "data-e2ee-kid");
+      String codeBefore = ana.tileAttribute("ben", "data-safety-code");
+
+      cat.close();
+      people.remove(cat);
+      waitUntil(
+          "ana moves to a new key when cat leaves",
+          Duration.ofSeconds(10),
+          () -> number(ana, "data-e2ee-kid") > kidWithCat);
+      long seen = ben.framesDecoded("ana");
+      waitUntil(
+          "ben reads ana under the new key",
+          Duration.ofSeconds(10),
+          () -> ben.framesDecoded("ana") > seen + 30);
+      assertEquals(0, number(ben, "data-e2ee-auth-failed"));
+
+      link.cutConnections(); // ben's network drops; the page reconnects by itself
+      waitUntil(
+          "ben is back with a new session and new keys",
+          Duration.ofSeconds(20),
+          () -> {
+            String code = ana.tileAttribute("ben", "data-safety-code");
+            return code != null && !code.equals(codeBefore) && ana.framesDecoded("ben") >= 10;
+          });
+      long anaSeen = ben.framesDecoded("ana");
+      waitUntil(
+          "ben reads ana again",
+          Duration.ofSeconds(10),
+          () -> ben.framesDecoded("ana") > anaSeen + 30);
+      assertEquals(
+          ana.tileAttribute("ben", "data-safety-code"),
+          ben.tileAttribute("ana", "data-safety-code"));
+      assertEquals(0, number(ana, "data-e2ee-auth-failed"));
+    } finally {
+      Artifacts.save("e2ee-rekey", people);
+      people.forEach(Participant::close);
     }
   }
 

@@ -105,6 +105,19 @@ public final class LinkEmulator implements AutoCloseable {
     this.down = down;
   }
 
+  /**
+   * Cuts every TCP connection through the link now (a network drop) and keeps accepting new ones:
+   * clients see their connection fail and reconnect.
+   */
+  public void cutConnections() {
+    for (AutoCloseable c : open) {
+      if (c instanceof Socket) {
+        closeQuietly(c);
+        open.remove(c);
+      }
+    }
+  }
+
   /** Bytes delivered to clients so far. */
   public long downBytes() {
     return downBytes.get();
