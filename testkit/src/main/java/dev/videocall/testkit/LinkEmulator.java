@@ -140,6 +140,7 @@ public final class LinkEmulator implements AutoCloseable {
     private long queuedBytes;
     private long nextFreeNanos;
     private long lastReleaseNanos;
+    private boolean delivering; // an item is out of the queue but not yet written
 
     Pipe(boolean downstream, Consumer<byte[]> sink, String name) {
       this.downstream = downstream;
@@ -149,7 +150,7 @@ public final class LinkEmulator implements AutoCloseable {
 
     /** Waits until everything offered has come out (or the link closes). */
     synchronized void awaitEmpty() throws InterruptedException {
-      while (!items.isEmpty() && !closed) {
+      while ((!items.isEmpty() || delivering) && !closed) {
         wait(20);
       }
     }
@@ -208,12 +209,20 @@ public final class LinkEmulator implements AutoCloseable {
             times.pollFirst();
             data = items.pollFirst();
             queuedBytes -= data.length;
+            delivering = true;
             notifyAll();
           }
           if (downstream) {
             downBytes.addAndGet(data.length);
           }
-          sink.accept(data);
+          try {
+            sink.accept(data);
+          } finally {
+            synchronized (this) {
+              delivering = false; // the end of the stream waits for this (a half close after it)
+              notifyAll();
+            }
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
