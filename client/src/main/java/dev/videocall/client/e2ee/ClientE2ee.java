@@ -255,9 +255,8 @@ public final class ClientE2ee {
   /** Fails frames that waited too long for their keys (the client calls it with heartbeats). */
   public void tick() {
     synchronized (this) {
-      session.tick();
+      session.tick(); // what this releases is handed over with the next packet, on its thread
     }
-    deliverReady();
   }
 
   private byte[] seal(byte[] metadata, byte[] plaintext) {

@@ -381,7 +381,6 @@ class E2eeSessionTest {
     deliver();
     bobsOld.publicKeySpki = intruder.publicKeySpki;
     a.onPacket(2, PacketWrapper.E2EE_PUBLIC_KEY, bobsOld.encode());
-    a.memberJoined(2, true); // even announced again: departed stays departed
     deliver();
     assertEquals(sent + 1, a.counters().keysSent, "only cat got ann's new key");
     assertArrayEquals(bytes("x"), plain(decrypt(c, 1, encrypt(a, bytes("x")))));
@@ -472,5 +471,64 @@ class E2eeSessionTest {
     b.start(2);
     deliver();
     assertArrayEquals(bytes("hello"), plain(decrypt(b, 1, encrypt(a, bytes("hello")))));
+  }
+
+  /**
+   * A newcomer whose only key packet from a sender was lost (so it holds nothing of that sender,
+   * not even its public key) asks for it when that sender's frames come (found by review: it used
+   * to stay unable to read that sender for good).
+   */
+  @Test
+  void aNewcomerWhoseKeyPacketWasLostAsksForIt() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    deliver();
+    lose = new long[] {1, 2}; // ann's wrapped key to bob never arrives
+    E2eeSession b = join(2, crypto);
+    deliver();
+    Object[] first = decrypt(b, 1, encrypt(a, bytes("hello?")));
+    assertTrue(((String) first[0]).startsWith("failed"), "nothing to read it with yet");
+    deliver(); // bob's request reached ann, and her key came back
+    assertArrayEquals(bytes("now"), plain(decrypt(b, 1, encrypt(a, bytes("now")))));
+  }
+
+  /** A sender several keys ahead (keys lost on the way) is asked again at once. */
+  @Test
+  void aSenderFarAheadIsAskedForItsKey() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    for (long s = 10; s < 14; s++) { // four joins and leaves whose keys to bob are all lost
+      lose = new long[] {1, 2};
+      a.memberJoined(s, true);
+      lose = new long[] {1, 2};
+      a.peerLeft(s);
+      deliver();
+    }
+    Object[] far = decrypt(b, 1, encrypt(a, bytes("far ahead")));
+    assertTrue(((String) far[0]).startsWith("failed"));
+    deliver();
+    assertArrayEquals(bytes("caught up"), plain(decrypt(b, 1, encrypt(a, bytes("caught up")))));
+  }
+
+  /**
+   * Server instances that lost each other announce the same sessions as left and then joined: an
+   * announced join brings a departed session back (a server could announce a new id anyway).
+   */
+  @Test
+  void aSessionAnnouncedAsJoinedAgainAfterASplitIsAMemberAgain() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    a.peerLeft(2); // the split
+    b.peerLeft(1);
+    deliver();
+    a.memberJoined(2, true); // healed: each asks the other for its key at once
+    b.memberJoined(1, true);
+    deliver();
+    assertArrayEquals(bytes("again"), plain(decrypt(b, 1, encrypt(a, bytes("again")))));
+    assertArrayEquals(bytes("both"), plain(decrypt(a, 2, encrypt(b, bytes("both")))));
   }
 }

@@ -245,6 +245,10 @@ public final class E2eeSession {
    *     when we joined (MEETING_STARTED)
    */
   public void memberJoined(long sessionId, boolean rekey) {
+    // announced as joined (PARTICIPANT_JOINED): back after a split between server instances,
+    // which announce the same sessions as left and then joined again; a server could announce a
+    // new session id anyway, so believing it costs nothing
+    boolean back = rekey && departed.remove(sessionId);
     if (sessionId == mySession || sessionId == 0 || departed.contains(sessionId)) {
       return;
     }
@@ -254,6 +258,9 @@ public final class E2eeSession {
     if (rekey && myPair != null) { // also while a new key is being made: one newer still
       counters.rekeys++;
       newSenderKey(myKid + 1);
+    }
+    if (back) {
+      requestKeyOf(sessionId, clock.nowMs()); // its peer entry went with the departure
     }
     List<Object[]> held = early.remove(sessionId);
     if (held != null) {
@@ -333,6 +340,9 @@ public final class E2eeSession {
     if (p == null) {
       counters.noKey++;
       done.failed("no key from this sender");
+      if (members.contains(from)) {
+        requestKeyOf(from, clock.nowMs()); // its key packet (with its public key) was lost
+      }
       return;
     }
     expireWaiting(p);
@@ -359,11 +369,15 @@ public final class E2eeSession {
     SFrameKey key = usableKey(p, h.kid);
     if (key != null) {
       runDecrypt(p, j, key);
-    } else if (h.kid > p.newestKid && h.kid <= p.newestKid + MAX_KID_AHEAD) {
-      j.waitingForKid = h.kid; // its key is on the way (packets on other streams may overtake)
+    } else if (h.kid > p.newestKid && (p.newestKid < 0 || h.kid <= p.newestKid + MAX_KID_AHEAD)) {
+      // its key is on the way (packets on other streams may overtake); with none yet, any KID
+      j.waitingForKid = h.kid;
     } else {
       counters.noKey++;
       p.incoming.settle(j).failed("no key for KID " + h.kid);
+      if (h.kid > p.newestKid) {
+        requestKey(p, clock.nowMs()); // further ahead than a key in flight: one was lost
+      }
     }
   }
 
@@ -400,13 +414,33 @@ public final class E2eeSession {
    * our public key, to that sender only, which answers with its key.
    */
   private void requestKey(Peer p, double now) {
-    if (myPair == null || now - p.lastKeyRequestMs < KEY_REQUEST_GAP_MS) {
+    if (now - p.lastKeyRequestMs >= KEY_REQUEST_GAP_MS && myPair != null) {
+      p.lastKeyRequestMs = now;
+      requestKeyOf(p.sessionId, now);
+    }
+  }
+
+  private final Map<Long, Double> lastRequestToUnknown = new HashMap<>();
+
+  /** Our public key to one member, which answers with its key (and its public key). */
+  private void requestKeyOf(long sessionId, double now) {
+    if (myPair == null) {
       return;
     }
-    p.lastKeyRequestMs = now;
+    Peer p = peers.get(sessionId);
+    if (p == null) {
+      Double last = lastRequestToUnknown.get(sessionId);
+      if (last != null && now - last < KEY_REQUEST_GAP_MS) {
+        return;
+      }
+      if (lastRequestToUnknown.size() > EARLY_SESSIONS) {
+        lastRequestToUnknown.clear();
+      }
+      lastRequestToUnknown.put(sessionId, now);
+    }
     KeyExchange.PublicKey pk = new KeyExchange.PublicKey();
     pk.publicKeySpki = myPair.publicSpki;
-    out.send(PacketWrapper.E2EE_PUBLIC_KEY, pk.encode(), p.sessionId);
+    out.send(PacketWrapper.E2EE_PUBLIC_KEY, pk.encode(), sessionId);
   }
 
   private void runEncrypt(InOrder.Job j) {

@@ -47,7 +47,7 @@ final class MeetingAccess {
    * without identity the link says so ({@code ?e2ee=1}).
    */
   boolean e2ee() {
-    return open ? "1".equals(dev.videocall.web.browser.Page.queryParam("e2ee")) : e2ee;
+    return open ? expectsEncryption() : e2ee;
   }
 
   /** The link says {@code ?e2ee=1}, or this device saw the meeting encrypted before. */

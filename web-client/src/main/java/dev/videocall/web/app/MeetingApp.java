@@ -925,6 +925,11 @@ final class MeetingApp
     camera.requestKeyframe(); // newcomers and reconnects start clean
     if (e2ee != null) {
       e2ee.start(a.sessionId); // new session, new keys: the others' old keys for us are useless
+      for (Roster.Person p : roster.people()) {
+        // still shown (media that was in flight may have brought them back after the roster was
+        // cleared): members of the new session too, or their keys would wait forever
+        e2ee.memberJoined(p.sessionId, false);
+      }
     }
     updateButtons();
     hostTools.refresh(); // a reconnect may have missed a change of hosts

@@ -67,6 +67,11 @@ final class Roster {
 
   /** Someone is there: from MEETING_STARTED ({@code announced} false) or PARTICIPANT_JOINED. */
   Person add(String userId, long sessionId, String name, double nowMs, boolean announced) {
+    if (announced) {
+      // the server says it joined: back after a split between server instances, which announce
+      // the same sessions as left and then joined again
+      left.remove(sessionId);
+    }
     if (left.containsKey(sessionId)) {
       return null;
     }
