@@ -300,6 +300,10 @@ class E2eeE2ETest {
               ana.framesDecoded("ben") >= 10
                   && ana.framesDecoded("cat") >= 10
                   && ben.framesDecoded("ana") >= 10);
+      waitUntil(
+          "ana's key number is written",
+          Duration.ofSeconds(3),
+          () -> number(ana, "data-e2ee-kid") > 0);
       long kidWithCat = number(ana, "data-e2ee-kid");
       String codeBefore = ana.tileAttribute("ben", "data-safety-code");
 
@@ -395,6 +399,11 @@ class E2eeE2ETest {
             String v = sam.getAttribute("[data-peer-id='" + hanaId + "']", "data-frames-decoded");
             return v != null && Long.parseLong(v) >= 10;
           });
+      // the counters are written once a second: the first frames can come before that
+      waitUntil(
+          "sam's counters are written",
+          Duration.ofSeconds(3),
+          () -> sam.getAttribute("html", "data-e2ee-auth-failed") != null);
       assertEquals("0", sam.getAttribute("html", "data-e2ee-auth-failed"));
     } finally {
       for (com.microsoft.playwright.BrowserContext c : contexts) {
