@@ -556,17 +556,7 @@ public final class E2eeSession {
     p.deriving = true;
     int gen = generation;
     byte[][] sorted = sorted(myPair.publicSpki, p.spki);
-    E2eeCrypto.Result<Object> fail =
-        new E2eeCrypto.Result<>() {
-          @Override
-          public void ok(Object value) {}
-
-          @Override
-          public void failed(String why) {
-            counters.keysRefused++;
-            out.log("E2EE: no shared key with session " + p.sessionId + ": " + why);
-          }
-        };
+    E2eeCrypto.Result<Object> fail = keyFailure("no shared key with session " + p.sessionId);
     crypto.ecdh(
         myPair.privateKey,
         p.spki,
@@ -670,17 +660,7 @@ public final class E2eeSession {
       return;
     }
     int gen = generation;
-    E2eeCrypto.Result<Object> fail =
-        new E2eeCrypto.Result<>() {
-          @Override
-          public void ok(Object value) {}
-
-          @Override
-          public void failed(String why) {
-            counters.keysRefused++;
-            out.log("E2EE: refused a key from session " + p.sessionId + ": " + why);
-          }
-        };
+    E2eeCrypto.Result<Object> fail = keyFailure("refused a key from session " + p.sessionId);
     crypto.open(
         p.wrapKey,
         wk.nonce,
@@ -733,6 +713,20 @@ public final class E2eeSession {
         runDecrypt(p, j, key);
       }
     }
+  }
+
+  /** Where a key step's failure goes: counted as a refused key, and logged with {@code what}. */
+  private E2eeCrypto.Result<Object> keyFailure(String what) {
+    return new E2eeCrypto.Result<>() {
+      @Override
+      public void ok(Object value) {}
+
+      @Override
+      public void failed(String why) {
+        counters.keysRefused++;
+        out.log("E2EE: " + what + ": " + why);
+      }
+    };
   }
 
   private static byte[] wrapAad(long from, long to, long kid) {
