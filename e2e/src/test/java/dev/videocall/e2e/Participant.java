@@ -44,6 +44,12 @@ final class Participant implements AutoCloseable {
     return this;
   }
 
+  /** Turns the camera off on the pre-join screen, then presses Join. */
+  Participant connectWithoutCamera() {
+    page.click("#join-toggle-camera");
+    return connect();
+  }
+
   Locator tile(String peer) {
     return page.locator("[data-peer-id=\"" + peer + "\"]");
   }
@@ -54,6 +60,12 @@ final class Participant implements AutoCloseable {
 
   long audioFramesDecoded(String peer) {
     return attributeNumber(peer, "data-audio-frames-decoded");
+  }
+
+  /** A script's value in the page, as a string ("" for undefined or null). */
+  String js(String script) {
+    Object v = page.evaluate(script);
+    return v == null ? "" : v.toString();
   }
 
   String tileAttribute(String peer, String name) {

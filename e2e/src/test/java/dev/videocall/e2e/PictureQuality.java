@@ -164,7 +164,17 @@ final class PictureQuality {
       int h = ((Number) map.get("h")).intValue();
       byte[] luma = TestVideo.decodeLuma((String) map.get("data"));
       int frame = TestVideo.readNumber(luma, w, h);
-      double psnr = frame < 0 ? 0 : TestVideo.psnr(luma, w, h, frame);
+      double psnr =
+          frame < 0
+              ? 0
+              : TestVideo.psnrOfPicture(
+                  luma,
+                  w,
+                  h,
+                  frame,
+                  ((Number) map.get("cw")).intValue(),
+                  ((Number) map.get("ch")).intValue(),
+                  ((Number) map.get("step")).intValue());
       long at = ((Number) map.get("t")).longValue();
       out.add(new Sample(viewer.user, peers.get(i), at, frame, psnr));
     }

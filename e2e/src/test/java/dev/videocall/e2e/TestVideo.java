@@ -115,11 +115,13 @@ final class TestVideo {
    */
   static final String CANVASES_SCALED_LUMA_JS =
       """
-      ([sels, step]) => sels.map(sel => {
+      ([sels, fullStep]) => sels.map(sel => {
         const c = document.querySelector(sel);
-        if (!c || !(c.width >= step) || !(c.height >= step)) return null;
+        if (!c || !(c.width >= 16) || !(c.height >= 16)) return null;
         const ctx = c.getContext('2d');
         if (!ctx) return null;
+        // a smaller picture (a simulcast layer) is sampled more densely: the same grid in the end
+        const step = Math.max(1, Math.round(fullStep * c.width / 640));
         const w = Math.floor(c.width / step), h = Math.floor(c.height / step), half = step >> 1;
         const t = Date.now();
         const px = ctx.getImageData(0, 0, c.width, c.height).data;
@@ -135,7 +137,7 @@ final class TestVideo {
         for (let i = 0; i < luma.length; i += 8192) {
           bin += String.fromCharCode.apply(null, luma.subarray(i, i + 8192));
         }
-        return {w: w, h: h, t: t, data: btoa(bin)};
+        return {w: w, h: h, t: t, data: btoa(bin), cw: c.width, ch: c.height, step: step};
       })
       """;
 
@@ -245,6 +247,44 @@ final class TestVideo {
     }
     int number = code >>> 8;
     return (code & 0xFF) == checksum(number) ? number : -1;
+  }
+
+  /**
+   * PSNR in dB of pixels sampled from a picture of {@code canvasWidth} x {@code canvasHeight}
+   * (sample (x, y) is picture pixel (step x + step / 2, step y + step / 2)) against frame n's
+   * reference: each picture pixel against the mean of the reference pixels it covers, which is what
+   * an encoder scaling the camera to a smaller layer shows. At 640x360 it is {@link #psnr}.
+   */
+  static double psnrOfPicture(
+      byte[] luma, int width, int height, int n, int canvasWidth, int canvasHeight, int step) {
+    checkPlane(luma, width, height);
+    byte[] ref = fullRangeLumaOf(n);
+    int half = step / 2;
+    long sse = 0;
+    for (int y = 0; y < height; y++) {
+      int cy = step * y + half;
+      int ry0 = (int) ((long) cy * HEIGHT / canvasHeight);
+      int ry1 = Math.max(ry0 + 1, (int) ((long) (cy + 1) * HEIGHT / canvasHeight));
+      for (int x = 0; x < width; x++) {
+        int cx = step * x + half;
+        int rx0 = (int) ((long) cx * WIDTH / canvasWidth);
+        int rx1 = Math.max(rx0 + 1, (int) ((long) (cx + 1) * WIDTH / canvasWidth));
+        long sum = 0;
+        for (int ry = ry0; ry < Math.min(HEIGHT, ry1); ry++) {
+          for (int rx = rx0; rx < Math.min(WIDTH, rx1); rx++) {
+            sum += ref[ry * WIDTH + rx] & 0xFF;
+          }
+        }
+        long count = (long) (Math.min(HEIGHT, ry1) - ry0) * (Math.min(WIDTH, rx1) - rx0);
+        int d = (luma[y * width + x] & 0xFF) - (int) Math.round((double) sum / count);
+        sse += (long) d * d;
+      }
+    }
+    if (sse == 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double mse = (double) sse / ((long) width * height);
+    return 10 * Math.log10(255.0 * 255.0 / mse);
   }
 
   /**

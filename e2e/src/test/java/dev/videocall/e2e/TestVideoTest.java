@@ -56,6 +56,42 @@ class TestVideoTest {
   }
 
   @Test
+  void aSmallerLayerIsComparedWithTheReferenceScaledTheSameWay() {
+    for (int n : SAMPLES) {
+      byte[] full = TestVideo.fullRangeLumaOf(n);
+      int w = W / 4;
+      int h = H / 4;
+      byte[] small = new byte[w * h]; // what an encoder's box scaler makes of the camera
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int sum = 0;
+          for (int dy = 0; dy < 4; dy++) {
+            for (int dx = 0; dx < 4; dx++) {
+              sum += full[(4 * y + dy) * W + 4 * x + dx] & 0xFF;
+            }
+          }
+          small[y * w + x] = (byte) Math.round(sum / 16.0);
+        }
+      }
+      assertEquals(n, TestVideo.readNumber(small, w, h));
+      double psnr = TestVideo.psnrOfPicture(small, w, h, n, w, h, 1);
+      assertTrue(psnr > 45, "frame " + n + " at 160x90: " + psnr + " dB");
+      double wrong = TestVideo.psnrOfPicture(small, w, h, n + 37, w, h, 1);
+      assertTrue(wrong < 25, "frame " + n + " against " + (n + 37) + ": " + wrong + " dB");
+      int step = 4; // at full size, sampled every 4th pixel: the plain comparison
+      byte[] sampled = new byte[(W / step) * (H / step)];
+      for (int y = 0; y < H / step; y++) {
+        for (int x = 0; x < W / step; x++) {
+          sampled[y * (W / step) + x] = full[(step * y + 2) * W + step * x + 2];
+        }
+      }
+      assertEquals(
+          Double.POSITIVE_INFINITY,
+          TestVideo.psnrOfPicture(sampled, W / step, H / step, n, W, H, step));
+    }
+  }
+
+  @Test
   void corruptedBlockKeepsNumberButDropsPsnr() {
     for (int n : SAMPLES) {
       // Stand-in for codec loss, so "intact" is finite like a real decoded frame.

@@ -54,6 +54,43 @@ class LinkEmulatorTest {
     }
   }
 
+  /**
+   * A limit set on a connection that is already open holds to within 10 %: 90 KB at 300 kbit/s take
+   * 2.4 s however fast the server writes.
+   */
+  @Test
+  void aLimitSetOnAnOpenConnectionHolds() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        LinkEmulator link = LinkEmulator.tcp(server.getLocalPort());
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), link.port());
+        Socket accepted = server.accept()) {
+      OutputStream out = accepted.getOutputStream();
+      InputStream in = client.getInputStream();
+      out.write(new byte[1000]);
+      out.flush();
+      in.readNBytes(1000); // open and clean
+      link.setDown(LinkEmulator.Conditions.rate(300_000).queue(32 * 1024));
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 90; i++) {
+                    out.write(new byte[1000]);
+                    out.flush();
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      long start = System.nanoTime();
+      writer.start();
+      in.readNBytes(90_000);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms >= 2160 && ms <= 2700, "90 KB at 300 kbit/s took " + ms + " ms");
+      writer.join();
+    }
+  }
+
   @Test
   void udpIsLimitedLosesTheGivenShareAndComesBackWhenTheLimitIsLifted() throws Exception {
     try (DatagramSocket echo =

@@ -15,7 +15,11 @@ package dev.videocall.types;
  * </ul>
  *
  * Sequence numbers are the sender's count of encoded frames of that stream ({@code
- * VideoMetadata.sequence}, field 1, the original's field), consecutive across groups. TeaVM-safe.
+ * VideoMetadata.sequence}, field 1, the original's field), consecutive across groups. With
+ * simulcast each spatial layer is a stream of its own, numbered on its own: the server switches a
+ * receiver to another layer at that layer's keyframe, which starts afresh; a delta frame of a layer
+ * other than the one being decoded is the tail of the layer left behind, {@link Verdict#STALE}.
+ * TeaVM-safe.
  */
 public final class FrameOrder {
   /** What to do with a frame. */
@@ -27,9 +31,24 @@ public final class FrameOrder {
 
   private boolean decoding;
   private long last = -1;
+  private int layer;
 
-  /** Decides about the next frame to arrive and updates the state. */
+  /** Decides about the next frame of a stream without simulcast. */
   public Verdict next(boolean keyframe, long sequence) {
+    return next(keyframe, 0, sequence);
+  }
+
+  /** Decides about the next frame to arrive, of spatial layer {@code spatialLayer}. */
+  public Verdict next(boolean keyframe, int spatialLayer, long sequence) {
+    if (spatialLayer != layer) {
+      if (!keyframe) {
+        return Verdict.STALE; // the layer left behind, or one the server has not switched to
+      }
+      layer = spatialLayer; // a switch: this layer's numbers start here
+      decoding = true;
+      last = sequence;
+      return Verdict.DECODE;
+    }
     if (keyframe) {
       if (last >= 0 && sequence <= last) {
         return Verdict.STALE; // an older group's keyframe, delayed: going back would rewind
@@ -52,6 +71,11 @@ public final class FrameOrder {
   /** Forgets the chain (decoder reset, camera off): the next frame must be a keyframe. */
   public void reset() {
     decoding = false;
+  }
+
+  /** The spatial layer being decoded (0 without simulcast). */
+  public int layer() {
+    return layer;
   }
 
   /** Whether a delta frame could be decoded now (a keyframe started the current chain). */

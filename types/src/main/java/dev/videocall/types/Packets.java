@@ -53,10 +53,16 @@ public final class Packets {
    * Asks session {@code targetSessionId} for a keyframe of its {@code stream} (VIDEO or SCREEN).
    */
   public static PacketWrapper keyframeRequest(long targetSessionId, MediaType stream) {
+    return keyframeRequest(targetSessionId, stream, -1);
+  }
+
+  /** A keyframe request for spatial layer {@code layer} of a simulcast camera (-1: every layer). */
+  public static PacketWrapper keyframeRequest(long targetSessionId, MediaType stream, int layer) {
     return media(
             MediaPacket.newBuilder()
                 .setMediaType(MediaType.KEYFRAME_REQUEST)
                 .setRequestMediaType(stream)
+                .setRequestLayer(layer < 0 ? 0 : layer + 1)
                 .build())
         .toBuilder()
         .setTargetSessionId(targetSessionId)

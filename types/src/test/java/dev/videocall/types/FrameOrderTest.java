@@ -30,6 +30,22 @@ class FrameOrderTest {
     assertEquals(STALE, o.next(true, 3), "an old keyframe never rewinds the picture");
   }
 
+  @Test
+  void simulcastSwitchesLayersOnlyAtAKeyframeOfTheNewLayer() {
+    FrameOrder o = new FrameOrder();
+    assertEquals(DECODE, o.next(true, 0, 100));
+    assertEquals(DECODE, o.next(false, 0, 101));
+    assertEquals(
+        STALE, o.next(false, 2, 7), "a delta of another layer: nothing to decode it against");
+    assertEquals(DECODE, o.next(false, 0, 102), "the current layer was not disturbed");
+    assertEquals(DECODE, o.next(true, 2, 8), "the top layer's keyframe: a switch");
+    assertEquals(2, o.layer());
+    assertEquals(DECODE, o.next(false, 2, 9), "its own numbers, though lower than the old layer's");
+    assertEquals(STALE, o.next(false, 0, 103), "the tail of the layer left behind");
+    assertEquals(DECODE, o.next(false, 2, 10));
+    assertEquals(GAP, o.next(false, 2, 12), "a gap within the new layer is still a gap");
+  }
+
   /**
    * Whatever order frames arrive in, what is decoded is a valid chain: every delta follows the
    * frame decoded just before it.

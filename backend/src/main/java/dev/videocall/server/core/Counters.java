@@ -26,9 +26,24 @@ public final class Counters {
     DROPPED_VIDEO_KEY(
         "videocall_dropped_video_key_total", "Video keyframes dropped for slow receivers"),
     DROPPED_AUDIO("videocall_dropped_audio_total", "Audio frames dropped for slow receivers"),
+    DROPPED_BAD_LAYER(
+        "videocall_dropped_bad_layer_total",
+        "Camera frames naming a spatial layer beyond the three a sender may publish"),
+    DROPPED_REPORT_REFUSED(
+        "videocall_dropped_report_refused_total",
+        "Receiver reports that did not parse or listed too many tiles"),
+    LAYER_NOT_FORWARDED(
+        "videocall_layer_not_forwarded_total",
+        "Camera frames of a spatial layer a receiver was not switched to (simulcast)"),
+    LAYER_SWITCHES(
+        "videocall_layer_switches_total", "A receiver switched to another layer of a sender"),
+    PADDING_BYTES("videocall_padding_bytes_total", "Filler bytes sent to probe receivers' links"),
+    LAYER_DEMANDS("videocall_layer_demands_total", "Layer demands sent to senders (dynacast)"),
     KEYFRAME_REQUESTS(
         "videocall_keyframe_requests_total", "Keyframes requested by the server for receivers"),
     HEALTH_REPORTS("videocall_health_reports_total", "Health packets received from clients"),
+    RECEIVER_REPORTS(
+        "videocall_receiver_reports_total", "Receiver reports (bytes received, tile sizes)"),
     RTT_ECHOES("videocall_rtt_echoes_total", "RTT probes echoed to their sender"),
     CLOSED_TOO_BIG("videocall_closed_too_big_total", "Sessions closed for an oversized packet"),
     CLOSED_UNPARSEABLE(

@@ -13,6 +13,7 @@ import dev.videocall.server.core.Packet.Stream;
 import dev.videocall.types.CloseCodes;
 import dev.videocall.types.Ids;
 import dev.videocall.types.Subjects;
+import dev.videocall.types.wire.ReceiverReport;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -24,7 +25,7 @@ import java.util.Arrays;
  */
 public final class Ingress {
   /** What the relay should do with a received packet. */
-  public sealed interface Decision permits Relay, Echo, Consume, Drop, Reject {}
+  public sealed interface Decision permits Relay, Echo, Consume, Report, Drop, Reject {}
 
   /** Publish to the meeting. */
   public record Relay(Packet packet) implements Decision {}
@@ -34,6 +35,14 @@ public final class Ingress {
 
   /** Handled by the server itself; count it. */
   public record Consume(Name counter) implements Decision {}
+
+  /**
+   * A receiver report: what the client received ({@code bytesReceived}) and the height at which it
+   * shows each sender's camera (session id to device pixels, 0 hidden; at most {@link
+   * dev.videocall.types.wire.ReceiverReport#MAX_TILES} of them).
+   */
+  public record Report(long bytesReceived, java.util.Map<Long, Integer> tileHeights)
+      implements Decision {}
 
   /** Not forwarded; count it. */
   public record Drop(Name counter) implements Decision {}
@@ -65,6 +74,15 @@ public final class Ingress {
       wrapper = PacketWrapper.parser().parseFrom(data, offset, length);
     } catch (InvalidProtocolBufferException e) {
       return new Reject(CloseCodes.UNPARSEABLE, "packet is not a PacketWrapper");
+    }
+    switch (wrapper.getPacketType()) {
+      case RECEIVER_REPORT -> {
+        return report(wrapper);
+      }
+      case LAYER_DEMAND -> {
+        return new Drop(Name.DROPPED_SERVER_ONLY_TYPE); // only a server tells a sender this
+      }
+      default -> {}
     }
     Route route;
     try {
@@ -121,7 +139,26 @@ public final class Ingress {
             wrapper.getTargetSessionId(),
             route.priority,
             route.stream,
-            data));
+            data,
+            route.layer));
+  }
+
+  private static Decision report(PacketWrapper wrapper) {
+    dev.videocall.proto.ReceiverReport r;
+    try {
+      r = dev.videocall.proto.ReceiverReport.parseFrom(wrapper.getData());
+    } catch (InvalidProtocolBufferException e) {
+      return new Drop(Name.DROPPED_REPORT_REFUSED);
+    }
+    if (r.getBytesReceived() < 0 || r.getTilesCount() > ReceiverReport.MAX_TILES) {
+      return new Drop(Name.DROPPED_REPORT_REFUSED);
+    }
+    java.util.Map<Long, Integer> heights = new java.util.HashMap<>();
+    for (dev.videocall.proto.TileSize t : r.getTilesList()) {
+      // a height beyond any screen is a height of "the largest there is"
+      heights.put(t.getSessionId(), (int) Math.min(Integer.toUnsignedLong(t.getHeight()), 1 << 14));
+    }
+    return new Report(r.getBytesReceived(), heights);
   }
 
   /** What SFrame and the sealed packet's own fields add to a text: header, tag, time, tags. */
@@ -170,17 +207,26 @@ public final class Ingress {
 
   /** How a parsed packet is routed, or what else happens to it. */
   private record Route(
-      Priority priority, Stream stream, boolean echo, Decision outcome, String innerUserId) {
+      Priority priority,
+      Stream stream,
+      boolean echo,
+      Decision outcome,
+      String innerUserId,
+      Packet.Layer layer) {
     static Route of(Priority priority, Stream stream) {
-      return new Route(priority, stream, false, null, "");
+      return new Route(priority, stream, false, null, "", Packet.Layer.NONE);
     }
 
     static Route not(Decision outcome) {
-      return new Route(null, Stream.NONE, false, outcome, "");
+      return new Route(null, Stream.NONE, false, outcome, "", Packet.Layer.NONE);
     }
 
     Route claiming(String innerUserId) {
-      return new Route(priority, stream, echo, outcome, innerUserId);
+      return new Route(priority, stream, echo, outcome, innerUserId, layer);
+    }
+
+    Route inLayer(Packet.Layer layer) {
+      return new Route(priority, stream, echo, outcome, innerUserId, layer);
     }
   }
 
@@ -196,8 +242,13 @@ public final class Ingress {
       case CHAT:
       case REACTION:
         return Route.of(Priority.CONTROL, Stream.NONE);
+      case LAYER_DEMAND:
+        // only from another instance: classify() refuses it from clients
+        return Route.of(Priority.CONTROL, Stream.NONE);
       case HEALTH:
         return Route.not(new Consume(Name.HEALTH_REPORTS));
+      case RECEIVER_REPORT:
+        return Route.not(new Consume(null)); // classify() handles it; never on the bus
       case CONNECTION:
         return Route.not(new Consume(null)); // the meeting comes from the URL; for old clients
       case MEETING:
@@ -219,9 +270,19 @@ public final class Ingress {
     switch (header.type) {
       case VIDEO:
       case SCREEN:
-        return Route.of(
-            header.keyframe ? Priority.VIDEO_KEY : Priority.VIDEO_DELTA,
-            header.type == MediaType.VIDEO ? Stream.CAMERA : Stream.SCREEN);
+        {
+          Route r =
+              Route.of(
+                  header.keyframe ? Priority.VIDEO_KEY : Priority.VIDEO_DELTA,
+                  header.type == MediaType.VIDEO ? Stream.CAMERA : Stream.SCREEN);
+          if (header.layers <= 1 || header.type != MediaType.VIDEO) {
+            return r; // no simulcast (screens are one layer)
+          }
+          if (header.layers > LayerSelector.MAX_SPATIAL || header.layer >= header.layers) {
+            return Route.not(new Drop(Name.DROPPED_BAD_LAYER));
+          }
+          return r.inLayer(new Packet.Layer(header.layer, header.layers, header.height));
+        }
       case AUDIO:
         return Route.of(Priority.AUDIO, Stream.NONE);
       case HEARTBEAT:
@@ -235,7 +296,7 @@ public final class Ingress {
         return Route.of(
             Priority.CONTROL, header.requested == MediaType.SCREEN ? Stream.SCREEN : Stream.CAMERA);
       case RTT:
-        return new Route(Priority.CONTROL, Stream.NONE, true, null, "");
+        return new Route(Priority.CONTROL, Stream.NONE, true, null, "", Packet.Layer.NONE);
       default:
         return Route.not(new Drop(Name.DROPPED_UNKNOWN_TYPE));
     }
@@ -277,7 +338,8 @@ public final class Ingress {
         wrapper.getTargetSessionId(),
         route.priority,
         route.stream,
-        bytes);
+        bytes,
+        route.layer);
   }
 
   /** The MediaPacket fields routing needs, read without copying the frame. */
@@ -286,6 +348,9 @@ public final class Ingress {
     MediaType requested = MediaType.MEDIA_TYPE_UNKNOWN;
     boolean keyframe;
     String userId = "";
+    int layer;
+    int layers;
+    int height;
 
     static MediaHeader read(ByteString media) throws IOException {
       MediaHeader h = new MediaHeader();
@@ -301,11 +366,37 @@ public final class Ingress {
           h.keyframe = "key".equals(in.readStringRequireUtf8());
         } else if (field == 10 && wireType == WireFormat.WIRETYPE_VARINT) {
           h.requested = mediaType(in.readEnum());
+        } else if (field == 8 && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          h.readVideoMetadata(in);
         } else if (!in.skipField(tag)) {
           break;
         }
       }
       return h;
+    }
+
+    /** VideoMetadata's height (4), spatial_layer (6) and spatial_layers (7). */
+    private void readVideoMetadata(CodedInputStream in) throws IOException {
+      int limit = in.pushLimit(in.readRawVarint32());
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        int field = WireFormat.getTagFieldNumber(tag);
+        boolean varint = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT;
+        if (field == 4 && varint) {
+          height = in.readUInt32();
+        } else if (field == 6 && varint) {
+          layer = in.readUInt32();
+        } else if (field == 7 && varint) {
+          layers = in.readUInt32();
+        } else if (!in.skipField(tag)) {
+          break;
+        }
+      }
+      in.popLimit(limit);
+      // unsigned on the wire: anything above int range is as absurd as a negative
+      if (layer < 0 || layers < 0 || height < 0) {
+        layer = Integer.MAX_VALUE;
+        layers = Integer.MAX_VALUE;
+      }
     }
 
     private static MediaType mediaType(int number) {

@@ -16,19 +16,25 @@ package dev.videocall.server.core;
  * <p>It moves to another spatial layer only at a keyframe of that layer (the decoder cannot start
  * elsewhere; until then the current layer keeps flowing), and asks for that keyframe once per
  * {@link #KEYFRAME_RETRY_NANOS}. It goes up only after the link has had room for the higher layer
- * for {@link #UP_AFTER_NANOS} (no flapping), down at once. Under short congestion it first drops
- * temporal layers (2, then 1), which needs no keyframe: frames of a lower temporal layer never
- * reference higher ones. Pure: the caller feeds it frames and measurements and does what it says.
+ * for {@link #UP_AFTER_NANOS} (no flapping; the caller probes before it believes in more room),
+ * down at once. Under short congestion it first drops temporal layers (2, then 1), which needs no
+ * keyframe: frames of a lower temporal layer never reference higher ones. Pure: the caller feeds it
+ * frames and measurements and does what it says.
  */
 final class LayerSelector {
   static final int MAX_SPATIAL = 3;
   static final double HEADROOM = 0.85;
-  static final long UP_AFTER_NANOS = 2_000_000_000L;
+  static final long UP_AFTER_NANOS = 1_000_000_000L;
   static final long KEYFRAME_RETRY_NANOS = 500_000_000L;
+
+  /** How much more a link must carry before a layer it filled up on is tried again. */
+  static final double CEILING_LIFT = 1.3;
 
   /** What to do with one frame. */
   enum Verdict {
     FORWARD,
+    /** Forward: the first frame (a keyframe) of the layer this receiver switches to. */
+    SWITCH,
     DROP
   }
 
@@ -42,13 +48,20 @@ final class LayerSelector {
 
   private int current = -1; // the spatial layer being forwarded; -1: none yet
   private int target;
+  private int bySize;
+
+  /** A layer the link filled up on, and the capacity then: not again until it grows. */
+  private int ceiling = -1;
+
+  private long ceilingCapacityBps;
+  private long targetChosenAtBps;
   private int maxTemporal = 2;
   private long roomForHigherSinceNanos = -1;
   private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
   private boolean keyframeWanted;
 
   /** The sender's layers: {@code heights[i]} and {@code bitrates[i]} for spatial layer i. */
-  void layers(int count, int[] heights, long[] bitrates) {
+  synchronized void layers(int count, int[] heights, long[] bitrates) {
     this.layers = Math.max(1, Math.min(MAX_SPATIAL, count));
     System.arraycopy(heights, 0, this.heights, 0, this.layers);
     System.arraycopy(bitrates, 0, this.bitrates, 0, this.layers);
@@ -59,8 +72,9 @@ final class LayerSelector {
    * height of its tile for this sender (0: unknown, any), and whether its queue is building up
    * right now (short congestion).
    */
-  void update(long capacityBps, int wantedHeight, boolean backlogGrowing, long nowNanos) {
-    int bySize = layers - 1;
+  synchronized void update(
+      long capacityBps, int wantedHeight, boolean backlogGrowing, long nowNanos) {
+    bySize = layers - 1;
     if (wantedHeight > 0) {
       for (int i = 0; i < layers; i++) {
         if (heights[i] >= wantedHeight) {
@@ -79,6 +93,13 @@ final class LayerSelector {
       }
     }
     int want = Math.min(bySize, byRate);
+    if (ceiling >= 0 && want >= ceiling) {
+      if (capacityBps == 0 || capacityBps >= ceilingCapacityBps * CEILING_LIFT) {
+        ceiling = -1; // the link has proved it carries more than when that layer failed
+      } else {
+        want = Math.min(want, ceiling - 1);
+      }
+    }
     if (want > target) {
       // up only once the link has had room for it for a while
       if (roomForHigherSinceNanos < 0) {
@@ -86,10 +107,17 @@ final class LayerSelector {
       }
       if (nowNanos - roomForHigherSinceNanos >= UP_AFTER_NANOS) {
         target = want;
+        targetChosenAtBps = capacityBps;
         roomForHigherSinceNanos = -1;
       }
     } else {
       roomForHigherSinceNanos = -1;
+      if (want < target && backlogGrowing) {
+        // the link filled up on this layer: not again at about the same capacity
+        ceiling = target;
+        // what the link was believed to carry when this layer was chosen: it did not
+        ceilingCapacityBps = Math.max(targetChosenAtBps, capacityBps);
+      }
       target = want; // down (or the same) at once
     }
     maxTemporal = backlogGrowing ? Math.max(0, maxTemporal - 1) : Math.min(2, maxTemporal + 1);
@@ -99,10 +127,12 @@ final class LayerSelector {
    * One frame of the sender's camera: forward it to this receiver or not. A keyframe of the target
    * layer completes a switch.
    */
-  Verdict onFrame(int spatial, int temporal, boolean keyframe) {
+  synchronized Verdict onFrame(int spatial, int temporal, boolean keyframe) {
+    boolean switched = false;
     if (spatial != current && spatial == target && keyframe) {
       current = target; // the decoder can start here
       keyframeWanted = false;
+      switched = true;
     }
     if (current != target) {
       keyframeWanted = true;
@@ -113,14 +143,14 @@ final class LayerSelector {
     if (!keyframe && temporal > maxTemporal) {
       return Verdict.DROP;
     }
-    return Verdict.FORWARD;
+    return switched ? Verdict.SWITCH : Verdict.FORWARD;
   }
 
   /**
    * Whether to ask the sender for a keyframe of {@link #target()} now (a switch waits for one);
    * true at most once per {@link #KEYFRAME_RETRY_NANOS}.
    */
-  boolean keyframeRequest(long nowNanos) {
+  synchronized boolean keyframeRequest(long nowNanos) {
     if (!keyframeWanted || nowNanos - lastKeyframeRequestNanos < KEYFRAME_RETRY_NANOS) {
       return false;
     }
@@ -128,15 +158,25 @@ final class LayerSelector {
     return true;
   }
 
-  int current() {
+  synchronized int current() {
     return current;
   }
 
-  int target() {
+  synchronized int target() {
     return target;
   }
 
-  int maxTemporal() {
+  /** The layer the receiver's tile asks for, whatever its link carries. */
+  synchronized int bySize() {
+    return bySize;
+  }
+
+  synchronized int maxTemporal() {
     return maxTemporal;
+  }
+
+  /** The layers this receiver gets or is about to get (bit i: layer i), for dynacast. */
+  synchronized int demand() {
+    return (current >= 0 ? 1 << current : 0) | 1 << target;
   }
 }

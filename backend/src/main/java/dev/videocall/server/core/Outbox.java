@@ -38,6 +38,12 @@ public final class Outbox {
     void keyframeNeeded(long senderSessionId, Packet.Stream stream);
 
     void overflowed();
+
+    /**
+     * {@code bytes} of a packet were handed to the link; {@code camera}: a camera frame or filler
+     * (what the cameras' share of the link covers), else audio, screen or control.
+     */
+    default void written(int bytes, boolean camera) {}
   }
 
   private record StreamKey(long sender, Packet.Stream stream) {
@@ -179,6 +185,12 @@ public final class Outbox {
           drop(p);
         }
         return true;
+      case PADDING:
+        // filler only ever goes into a nearly empty queue, and is never owed to anyone
+        if (fits(p, maxBytes / 8)) {
+          enqueue(p);
+        }
+        return true;
       case CONTROL:
       default:
         if (p.stream() != Packet.Stream.NONE && coalesceKeyframeRequest(p.stream())) {
@@ -225,6 +237,15 @@ public final class Outbox {
     Set<StreamKey> keyedAfter = new HashSet<>();
     if (incoming.priority() == Priority.VIDEO_KEY) {
       keyedAfter.add(StreamKey.of(incoming));
+    }
+    if (queue.removeIf(q -> q.priority() == Priority.PADDING)) {
+      queuedBytes = 0;
+      for (Packet q : queue) {
+        queuedBytes += q.size();
+      }
+      if (fits(incoming, maxBytes)) {
+        return;
+      }
     }
     Iterator<Packet> newestFirst = queue.descendingIterator();
     while (newestFirst.hasNext() && !fits(incoming, maxBytes)) {
@@ -305,6 +326,10 @@ public final class Outbox {
         counters.inc(Name.PACKETS_DELIVERED);
         counters.add(Name.BYTES_DELIVERED, next.size());
         counters.written(next.arrivedNanos());
+        listener.written(
+            next.size(),
+            next.priority() == Priority.PADDING
+                || (next.stream() == Packet.Stream.CAMERA && next.isVideo()));
         if (more) {
           link.writeMore(next, onWritten);
         } else {

@@ -14,6 +14,8 @@ package dev.videocall.server.core;
  * @param bytes the wire bytes, shared by every receiver and never modified
  * @param arrivedNanos when it reached this instance ({@link System#nanoTime}), for the relay
  *     latency and outbox delay histograms
+ * @param layer for a camera frame of a sender that publishes several spatial layers (simulcast):
+ *     which one; else {@link Layer#NONE}
  */
 public record Packet(
     String meetingId,
@@ -23,9 +25,10 @@ public record Packet(
     Priority priority,
     Stream stream,
     byte[] bytes,
-    long arrivedNanos) {
+    long arrivedNanos,
+    Layer layer) {
 
-  /** A packet that arrives now. */
+  /** A packet that arrives now, of no layer. */
   public Packet(
       String meetingId,
       String senderUserId,
@@ -42,7 +45,64 @@ public record Packet(
         priority,
         stream,
         bytes,
-        System.nanoTime());
+        Layer.NONE);
+  }
+
+  /** A packet that arrives now. */
+  public Packet(
+      String meetingId,
+      String senderUserId,
+      long senderSessionId,
+      long targetSessionId,
+      Priority priority,
+      Stream stream,
+      byte[] bytes,
+      Layer layer) {
+    this(
+        meetingId,
+        senderUserId,
+        senderSessionId,
+        targetSessionId,
+        priority,
+        stream,
+        bytes,
+        System.nanoTime(),
+        layer);
+  }
+
+  /** A packet of no layer that arrived at {@code arrivedNanos}. */
+  public Packet(
+      String meetingId,
+      String senderUserId,
+      long senderSessionId,
+      long targetSessionId,
+      Priority priority,
+      Stream stream,
+      byte[] bytes,
+      long arrivedNanos) {
+    this(
+        meetingId,
+        senderUserId,
+        senderSessionId,
+        targetSessionId,
+        priority,
+        stream,
+        bytes,
+        arrivedNanos,
+        Layer.NONE);
+  }
+
+  /**
+   * A camera frame's simulcast layer: {@code spatial} of {@code count} (0 the smallest), {@code
+   * height} pixels tall.
+   */
+  public record Layer(int spatial, int count, int height) {
+    public static final Layer NONE = new Layer(0, 1, 0);
+
+    /** Whether the sender publishes more than one spatial layer. */
+    public boolean simulcast() {
+      return count > 1;
+    }
   }
 
   /** Outbound-queue treatment, from most to least protected. */
@@ -53,7 +113,9 @@ public record Packet(
     /** A video keyframe: dropped only when no queued delta frame can make room. */
     VIDEO_KEY,
     /** A video delta frame: first to go. */
-    VIDEO_DELTA
+    VIDEO_DELTA,
+    /** Server filler probing a receiver's link: dropped before anything else, never owed. */
+    PADDING
   }
 
   /** Which of a sender's video streams a frame belongs to. */

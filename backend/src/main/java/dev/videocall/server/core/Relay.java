@@ -103,6 +103,7 @@ public final class Relay implements AutoCloseable {
   private final Presence presence;
   private final Executor writer;
   private final ExecutorService ownedWriter;
+  private final Simulcast simulcast;
 
   /** A relay whose outboxes write on one thread per core. */
   public Relay(Config config, Bus bus, Counters counters) {
@@ -146,6 +147,14 @@ public final class Relay implements AutoCloseable {
             },
             counters);
     bus.onNotice(this::noticeFromBus);
+    this.simulcast =
+        new Simulcast(
+            bus,
+            counters,
+            config.serverId(),
+            (receiver, sender, layer) -> requestKeyframe(receiver, sender, Stream.CAMERA, layer));
+    timer.scheduleAtFixedRate(
+        this::tickSimulcast, Simulcast.PERIOD_MS, Simulcast.PERIOD_MS, TimeUnit.MILLISECONDS);
     long presenceMs = Presence.INTERVAL.toMillis();
     timer.scheduleAtFixedRate(
         this::tickPresence, presenceMs / 4, presenceMs, TimeUnit.MILLISECONDS);
@@ -252,7 +261,7 @@ public final class Relay implements AutoCloseable {
         }
       }
       if (room == null) {
-        Room created = new Room(meetingId, userId, e2ee);
+        Room created = new Room(meetingId, userId, e2ee, counters);
         created.subscription(bus.subscribe(meetingId, created::deliver));
         rooms.put(meetingId, created);
         room = created;
@@ -346,6 +355,14 @@ public final class Relay implements AutoCloseable {
       }
       counters.inc(Name.RTT_ECHOES);
       from.outbox().offer(e.packet());
+    } else if (d instanceof Ingress.Report r) {
+      if (!from.takeControlToken(config.controlPacketsPerSecond())) {
+        counters.inc(Name.DROPPED_RATE_LIMITED);
+        return;
+      }
+      counters.inc(Name.RECEIVER_REPORTS);
+      from.downlink().report(r.bytesReceived(), arrived);
+      from.tileHeights(r.tileHeights());
     } else if (d instanceof Ingress.Consume c) {
       if (c.counter() != null) {
         counters.inc(c.counter());
@@ -392,6 +409,7 @@ public final class Relay implements AutoCloseable {
       for (Session other : room.sessions()) {
         senderLeft(other, s.id());
       }
+      room.forgetSender(s.id());
       dropIfEmpty(room);
     }
     log.info("left {}: {} ({} remain)", s, reason, remaining);
@@ -517,12 +535,28 @@ public final class Relay implements AutoCloseable {
       for (Session other : room == null ? new Session[0] : room.sessions()) {
         senderLeft(other, about.sessionId());
       }
+      if (room != null) {
+        room.forgetSender(about.sessionId());
+      }
     }
   }
 
   private static void senderLeft(Session receiver, long senderSessionId) {
     receiver.outbox().forget(senderSessionId);
+    receiver.selectors().remove(senderSessionId);
     receiver.link().senderLeft(senderSessionId);
+  }
+
+  private void tickSimulcast() {
+    try {
+      Room[] snapshot;
+      synchronized (this) {
+        snapshot = rooms.values().toArray(new Room[0]);
+      }
+      simulcast.tick(snapshot, System.nanoTime());
+    } catch (RuntimeException e) {
+      log.warn("simulcast tick failed", e);
+    }
   }
 
   private void tickPresence() {
@@ -587,7 +621,15 @@ public final class Relay implements AutoCloseable {
         new Outbox.Listener() {
           @Override
           public void keyframeNeeded(long senderSessionId, Stream stream) {
-            requestKeyframe(s, senderSessionId, stream);
+            LayerSelector selector =
+                stream == Stream.CAMERA ? s.selectorOrNull(senderSessionId) : null;
+            int layer = selector == null ? -1 : selector.current();
+            requestKeyframe(s, senderSessionId, stream, layer);
+          }
+
+          @Override
+          public void written(int bytes, boolean camera) {
+            s.downlink().written(bytes, camera, System.nanoTime());
           }
 
           @Override
@@ -601,14 +643,19 @@ public final class Relay implements AutoCloseable {
         });
   }
 
-  /** Asks a sender, on behalf of a receiver whose copy of its stream broke, for a keyframe. */
-  private void requestKeyframe(Session receiver, long senderSessionId, Stream stream) {
+  /**
+   * Asks a sender, on behalf of a receiver whose copy of its stream broke, for a keyframe; of
+   * spatial layer {@code layer} (-1: every layer).
+   */
+  private void requestKeyframe(Session receiver, long senderSessionId, Stream stream, int layer) {
     if (receiver.hasLeft()) {
       return;
     }
     PacketWrapper request =
         Packets.keyframeRequest(
-                senderSessionId, stream == Stream.SCREEN ? MediaType.SCREEN : MediaType.VIDEO)
+                senderSessionId,
+                stream == Stream.SCREEN ? MediaType.SCREEN : MediaType.VIDEO,
+                layer)
             .toBuilder()
             .setUserId(receiver.userId())
             .setSessionId(receiver.id())

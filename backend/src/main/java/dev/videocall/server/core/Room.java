@@ -11,11 +11,25 @@ final class Room {
   private final boolean e2ee;
   private volatile Session[] sessions = new Session[0];
   private Bus.Subscription subscription;
+  private final Counters counters;
+
+  /** The simulcast senders of this meeting (on any instance) whose frames reach this room. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, SenderLayers> layers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Per simulcast sender: the layer demand last sent to it and when (dynacast). */
+  private final java.util.concurrent.ConcurrentHashMap<Long, long[]> demandsSent =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   Room(String meetingId, String creatorId, boolean e2ee) {
+    this(meetingId, creatorId, e2ee, new Counters());
+  }
+
+  Room(String meetingId, String creatorId, boolean e2ee, Counters counters) {
     this.meetingId = meetingId;
     this.creatorId = creatorId;
     this.e2ee = e2ee;
+    this.counters = counters;
   }
 
   /** Whether every session encrypts its media end to end (set by the first session). */
@@ -43,15 +57,55 @@ final class Room {
     return subscription;
   }
 
-  /** Hands the packet to every local session but its sender, or only to its target. */
+  /**
+   * Hands the packet to every local session but its sender, or only to its target. A simulcast
+   * camera frame goes only to the sessions whose selector has them on its layer.
+   */
   void deliver(Packet p) {
+    Packet.Layer layer = p.layer();
+    SenderLayers sender = null;
+    if (layer.simulcast()) {
+      sender = layers.computeIfAbsent(p.senderSessionId(), k -> new SenderLayers());
+      sender.frame(layer, p.size(), p.arrivedNanos());
+    }
     for (Session s : sessions) {
       if (s.id() == p.senderSessionId()) {
         continue;
       }
       if (p.targetSessionId() == 0 || p.targetSessionId() == s.id()) {
+        if (sender != null) {
+          LayerSelector.Verdict v =
+              s.selector(p.senderSessionId(), sender)
+                  .onFrame(layer.spatial(), 0, p.priority() == Packet.Priority.VIDEO_KEY);
+          if (v == LayerSelector.Verdict.DROP) {
+            counters.inc(Counters.Name.LAYER_NOT_FORWARDED);
+            continue;
+          }
+          if (v == LayerSelector.Verdict.SWITCH) {
+            counters.inc(Counters.Name.LAYER_SWITCHES);
+          }
+        }
         s.outbox().offer(p);
       }
+    }
+  }
+
+  /** The simulcast senders seen here, by session id. */
+  java.util.Map<Long, SenderLayers> layers() {
+    return layers;
+  }
+
+  /** Per simulcast sender: {demand mask, when sent}; the relay's dynacast bookkeeping. */
+  java.util.Map<Long, long[]> demandsSent() {
+    return demandsSent;
+  }
+
+  /** A sender left the meeting: its layers and every receiver's selector for it go. */
+  void forgetSender(long senderSessionId) {
+    layers.remove(senderSessionId);
+    demandsSent.remove(senderSessionId);
+    for (Session s : sessions) {
+      s.selectors().remove(senderSessionId);
     }
   }
 

@@ -15,6 +15,14 @@ public final class Session {
   private long controlRefilledNanos;
   private final AtomicBoolean left = new AtomicBoolean();
   private volatile long lastSeenNanos = System.nanoTime();
+  private final Downlink downlink = new Downlink();
+
+  /** One per simulcast sender this session receives: which of its layers it gets. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, LayerSelector> selectors =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** From the last receiver report: sender session id to the height its camera is shown at. */
+  private volatile java.util.Map<Long, Integer> tileHeights = java.util.Map.of();
 
   Session(
       long id,
@@ -94,6 +102,44 @@ public final class Session {
     }
     controlTokens--;
     return true;
+  }
+
+  /** What this session's link carries, from its receiver reports. */
+  Downlink downlink() {
+    return downlink;
+  }
+
+  /** The layer selector for {@code sender}'s camera, created (with its layers) on first use. */
+  LayerSelector selector(long sender, SenderLayers layers) {
+    return selectors.computeIfAbsent(
+        sender,
+        k -> {
+          LayerSelector s = new LayerSelector();
+          layers.describe(s);
+          return s;
+        });
+  }
+
+  /** The selector for {@code sender}'s camera, or null when this session has none. */
+  LayerSelector selectorOrNull(long sender) {
+    return selectors.get(sender);
+  }
+
+  java.util.Map<Long, LayerSelector> selectors() {
+    return selectors;
+  }
+
+  void tileHeights(java.util.Map<Long, Integer> heights) {
+    tileHeights = heights;
+  }
+
+  /**
+   * The height at which this session shows {@code sender}'s camera: -1 unknown (no report names
+   * it), 0 hidden.
+   */
+  int tileHeight(long sender) {
+    Integer h = tileHeights.get(sender);
+    return h == null ? -1 : h;
   }
 
   void touch() {

@@ -77,6 +77,72 @@ class IngressTest {
     assertEquals(Stream.SCREEN, s.stream());
   }
 
+  private static PacketWrapper layered(int layer, int layers, int height) {
+    MediaPacket frame =
+        MediaPacket.newBuilder()
+            .setMediaType(MediaType.VIDEO)
+            .setFrameType("key")
+            .setData(ByteString.copyFrom(new byte[10]))
+            .setVideoMetadata(
+                dev.videocall.proto.VideoMetadata.newBuilder()
+                    .setSequence(1)
+                    .setHeight(height)
+                    .setSpatialLayer(layer)
+                    .setSpatialLayers(layers))
+            .build();
+    return Packets.media(frame);
+  }
+
+  @Test
+  void aSimulcastFrameCarriesItsLayerAndAnImpossibleLayerIsDropped() {
+    Packet p = relayed(layered(1, 3, 180));
+    assertEquals(new Packet.Layer(1, 3, 180), p.layer());
+    assertEquals(Packet.Layer.NONE, relayed(layered(0, 0, 360)).layer(), "no simulcast");
+    for (PacketWrapper bad :
+        new PacketWrapper[] {layered(3, 3, 90), layered(0, 4, 90), layered(0, -1, 90)}) {
+      Ingress.Decision d = classify(bad);
+      assertInstanceOf(Ingress.Drop.class, d, bad.toString());
+      assertEquals(Name.DROPPED_BAD_LAYER, ((Ingress.Drop) d).counter());
+    }
+  }
+
+  @Test
+  void receiverReportsAreConsumedAndLayerDemandsRefusedFromClients() {
+    dev.videocall.proto.ReceiverReport.Builder r =
+        dev.videocall.proto.ReceiverReport.newBuilder().setBytesReceived(12345);
+    r.addTiles(dev.videocall.proto.TileSize.newBuilder().setSessionId(7).setHeight(-1));
+    r.addTiles(dev.videocall.proto.TileSize.newBuilder().setSessionId(8).setHeight(360));
+    Ingress.Decision d =
+        classify(
+            PacketWrapper.newBuilder()
+                .setPacketType(PacketType.RECEIVER_REPORT)
+                .setData(r.build().toByteString())
+                .build());
+    Ingress.Report report = assertInstanceOf(Ingress.Report.class, d);
+    assertEquals(12345, report.bytesReceived());
+    assertEquals(1 << 14, report.tileHeights().get(7L), "an unsigned height beyond any screen");
+    assertEquals(360, report.tileHeights().get(8L));
+    for (int i = 0; i <= dev.videocall.types.wire.ReceiverReport.MAX_TILES; i++) {
+      r.addTiles(dev.videocall.proto.TileSize.newBuilder().setSessionId(100 + i).setHeight(90));
+    }
+    Ingress.Decision tooMany =
+        classify(
+            PacketWrapper.newBuilder()
+                .setPacketType(PacketType.RECEIVER_REPORT)
+                .setData(r.build().toByteString())
+                .build());
+    assertEquals(
+        Name.DROPPED_REPORT_REFUSED, assertInstanceOf(Ingress.Drop.class, tooMany).counter());
+    Ingress.Decision demand =
+        classify(
+            PacketWrapper.newBuilder()
+                .setPacketType(PacketType.LAYER_DEMAND)
+                .setTargetSessionId(7)
+                .build());
+    assertEquals(
+        Name.DROPPED_SERVER_ONLY_TYPE, assertInstanceOf(Ingress.Drop.class, demand).counter());
+  }
+
   @Test
   void audioHeartbeatsKeyframeRequestsAndKeysAreRelayed() {
     MediaPacket audio =

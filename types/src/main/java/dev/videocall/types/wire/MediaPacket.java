@@ -8,6 +8,7 @@ public final class MediaPacket {
   public static final int HEARTBEAT = 4;
   public static final int RTT = 5;
   public static final int KEYFRAME_REQUEST = 6;
+  public static final int PADDING = 7;
 
   public static final int CODEC_VP8 = 1;
   public static final int CODEC_VP9 = 2;
@@ -23,6 +24,9 @@ public final class MediaPacket {
   public HeartbeatMetadata heartbeat;
   public int requestMediaType;
   public long sendTimeUs;
+
+  /** KEYFRAME_REQUEST: 1 + the spatial layer wanted; 0: every layer. */
+  public int requestLayer;
 
   public boolean isKeyframe() {
     return "key".equals(frameType);
@@ -41,6 +45,7 @@ public final class MediaPacket {
         .message(9, heartbeat == null ? null : heartbeat.encode())
         .int32(10, requestMediaType)
         .uint64(11, sendTimeUs)
+        .uint32(12, requestLayer)
         .toByteArray();
   }
 
@@ -60,6 +65,7 @@ public final class MediaPacket {
         case 9 -> m.heartbeat = HeartbeatMetadata.read(r.message());
         case 10 -> m.requestMediaType = r.int32();
         case 11 -> m.sendTimeUs = r.uint64();
+        case 12 -> m.requestLayer = r.int32();
         default -> r.skip();
       }
     }
@@ -110,6 +116,12 @@ public final class MediaPacket {
     /** With keyframes; null when the sender did not say (assume BT.709, the decoder default). */
     public VideoColorSpace colorSpace;
 
+    /** Simulcast: this frame's spatial layer (0 the smallest) of {@link #spatialLayers}. */
+    public int spatialLayer;
+
+    /** How many spatial layers the sender publishes; 0 or 1: no simulcast. */
+    public int spatialLayers;
+
     public byte[] encode() {
       return new ProtoWriter()
           .uint64(1, sequence)
@@ -117,6 +129,8 @@ public final class MediaPacket {
           .uint32(3, width)
           .uint32(4, height)
           .message(5, colorSpace == null ? null : colorSpace.encode())
+          .uint32(6, spatialLayer)
+          .uint32(7, spatialLayers)
           .toByteArray();
     }
 
@@ -129,6 +143,8 @@ public final class MediaPacket {
           case 3 -> m.width = r.int32();
           case 4 -> m.height = r.int32();
           case 5 -> m.colorSpace = VideoColorSpace.read(r.message());
+          case 6 -> m.spatialLayer = r.int32();
+          case 7 -> m.spatialLayers = r.int32();
           default -> r.skip();
         }
       }

@@ -14,6 +14,8 @@ public final class PacketWrapper {
   public static final int E2EE_WRAPPED_KEY = 21;
   public static final int CHAT = 22;
   public static final int REACTION = 23;
+  public static final int RECEIVER_REPORT = 24;
+  public static final int LAYER_DEMAND = 25;
 
   public static final int KIND_VIDEO = 1;
   public static final int KIND_AUDIO = 2;

@@ -207,6 +207,32 @@ class WireGoldenTest {
   }
 
   @Test
+  void receiverReportsAndLayerDemandsAgreeWithProtobufJava() throws Exception {
+    for (int i = 0; i < RANDOM_CASES; i++) {
+      dev.videocall.proto.ReceiverReport.Builder report =
+          dev.videocall.proto.ReceiverReport.newBuilder()
+              .setBytesReceived(maybe(random.nextLong()));
+      for (int t = random.nextInt(4); t > 0; t--) {
+        report.addTiles(
+            dev.videocall.proto.TileSize.newBuilder()
+                .setSessionId(maybe(random.nextLong()))
+                .setHeight((int) maybe(random.nextInt())));
+      }
+      golden(
+          report.build(),
+          b -> ReceiverReport.decode(b).encode(),
+          dev.videocall.proto.ReceiverReport.parser());
+      golden(
+          dev.videocall.proto.LayerDemand.newBuilder()
+              .setInstance(maybe(text()))
+              .setCameraLayers((int) maybe(random.nextInt()))
+              .build(),
+          b -> LayerDemand.decode(b).encode(),
+          dev.videocall.proto.LayerDemand.parser());
+    }
+  }
+
+  @Test
   void connectionKeyExchangeDiagnosticsAndHealthAgreeToo() throws Exception {
     for (int i = 0; i < RANDOM_CASES; i++) {
       golden(
@@ -424,8 +450,9 @@ class WireGoldenTest {
             .setFrameType(maybe(random.nextBoolean() ? "key" : "delta"))
             .setTimestamp(dbl())
             .setDuration(dbl())
-            .setRequestMediaTypeValue((int) maybe(random.nextInt(7)))
-            .setSendTimeUs(maybe(random.nextLong()));
+            .setRequestMediaTypeValue((int) maybe(random.nextInt(8)))
+            .setSendTimeUs(maybe(random.nextLong()))
+            .setRequestLayer((int) maybe(random.nextInt()));
     if (random.nextBoolean()) {
       b.setAudioMetadata(
           AudioMetadata.newBuilder()
@@ -442,7 +469,9 @@ class WireGoldenTest {
               .setCodec(
                   random.nextBoolean() ? VideoCodec.VP8 : VideoCodec.VP9_PROFILE0_LEVEL10_8BIT)
               .setWidth((int) maybe(random.nextInt(4000)))
-              .setHeight((int) maybe(random.nextInt(4000))));
+              .setHeight((int) maybe(random.nextInt(4000)))
+              .setSpatialLayer((int) maybe(random.nextInt(3)))
+              .setSpatialLayers((int) maybe(random.nextInt())));
     }
     if (random.nextBoolean()) {
       b.setHeartbeatMetadata(

@@ -10,14 +10,23 @@ import dev.videocall.web.browser.MediaStreamTrackProcessor;
 import dev.videocall.web.browser.Page;
 import dev.videocall.web.browser.VideoEncoder;
 import dev.videocall.web.browser.VideoFrame;
+import java.util.HashMap;
+import java.util.Map;
 import org.teavm.jso.JSObject;
 
 /**
- * A video track → MediaStreamTrackProcessor → VideoEncoder → MEDIA packets numbered per stream
+ * A video track → MediaStreamTrackProcessor → VideoEncoder(s) → MEDIA packets numbered per stream
  * ({@code VideoMetadata.sequence}, what receivers' frame order rule checks). One for the camera
  * ({@link #camera}) and one for a shared screen ({@link #screen}). The track can change while it
  * runs (another camera, the camera off and on again): the next frame is a keyframe. Keyframes every
  * few seconds, at once when a receiver asks, and after the track changes.
+ *
+ * <p>The camera is simulcast: up to three spatial layers from the one track (full size, half and a
+ * quarter, {@link #LAYER_BITRATE_SHARE} of the bitrate each), one encoder each (the encoder scales
+ * the frame to its configured size), each with its own sequence numbers and keyframes; the server
+ * forwards one layer to each receiver. Dynacast: a layer no server instance asked for within {@link
+ * #DEMAND_TTL_MS} is not encoded (the smallest always is, and every layer is until the first demand
+ * arrives, for servers that send none); it resumes, with a keyframe, when asked for again.
  */
 final class CameraPublisher {
   static final String VP8 = "vp8";
@@ -25,46 +34,86 @@ final class CameraPublisher {
   private static final double KEYFRAME_INTERVAL_MS = 3000;
   private static final double MIN_FORCED_KEY_GAP_MS = 300;
 
+  /** A layer's bitrate as a share of the top layer's, smallest first, for 3 and 2 layers. */
+  static final double[][] LAYER_BITRATE_SHARE = {{1}, {0.35, 1}, {0.08, 0.35, 1}};
+
+  /** How long a server instance's demand for a layer holds without being repeated. */
+  static final double DEMAND_TTL_MS = 3000;
+
+  /** A keyframe request for a paused layer keeps it running at least this long. */
+  private static final double REQUESTED_LAYER_MS = 3000;
+
   private final PacketSink sink;
   private final String codec;
   private final int bitrate;
   private final int fps;
   private final int mediaType;
   private final int mediaKind;
+  private final boolean simulcast;
   private MediaStreamTrack track;
   private FrameReader<VideoFrame> reader;
-  private VideoEncoder encoder;
+  private Layer[] layers = new Layer[0];
   private int width;
   private int height;
   private boolean stopped;
-  private boolean forceKey = true;
-  private double lastKeyMs = -1e9;
   private double lastFrameMs = -1e9;
-  private long sequence;
-  private MediaPacket.VideoColorSpace colorSpace;
-  private int framesEncoded;
   private int framesSkipped;
   private int generation; // which track's pump is current
 
+  /** Per server instance: {layers bit mask, when heard}. */
+  private final Map<String, double[]> demands = new HashMap<>();
+
+  private boolean demandHeard;
+
+  /** One encoder: one spatial layer (the whole stream without simulcast). */
+  private final class Layer {
+    final int index;
+    final int width;
+    final int height;
+    final int bitrate;
+    VideoEncoder encoder;
+    long sequence;
+    boolean forceKey = true;
+    double lastKeyMs = -1e9;
+    double requestedUntilMs = -1e9;
+    boolean running;
+    int framesEncoded;
+    MediaPacket.VideoColorSpace colorSpace;
+
+    Layer(int index, int width, int height, int bitrate) {
+      this.index = index;
+      this.width = width;
+      this.height = height;
+      this.bitrate = bitrate;
+    }
+  }
+
   private CameraPublisher(
-      PacketSink sink, String codec, int bitrate, int fps, int mediaType, int mediaKind) {
+      PacketSink sink,
+      String codec,
+      int bitrate,
+      int fps,
+      int mediaType,
+      int mediaKind,
+      boolean simulcast) {
     this.sink = sink;
     this.codec = codec;
     this.bitrate = bitrate;
     this.fps = fps;
     this.mediaType = mediaType;
     this.mediaKind = mediaKind;
+    this.simulcast = simulcast;
   }
 
   static CameraPublisher camera(PacketSink sink, String codec, int bitrate, int fps) {
     return new CameraPublisher(
-        sink, codec, bitrate, fps, MediaPacket.VIDEO, PacketWrapper.KIND_VIDEO);
+        sink, codec, bitrate, fps, MediaPacket.VIDEO, PacketWrapper.KIND_VIDEO, true);
   }
 
-  /** A shared screen: VP9 (sharp text at low rates), at most 15 fps. */
+  /** A shared screen: VP9 (sharp text at low rates), at most 15 fps, one layer. */
   static CameraPublisher screen(PacketSink sink) {
     return new CameraPublisher(
-        sink, VP9, 1_500_000, 15, MediaPacket.SCREEN, PacketWrapper.KIND_SCREEN);
+        sink, VP9, 1_500_000, 15, MediaPacket.SCREEN, PacketWrapper.KIND_SCREEN, false);
   }
 
   /** Starts publishing {@code next} instead of the current track (null: nothing, camera off). */
@@ -75,7 +124,9 @@ final class CameraPublisher {
     }
     track = next;
     generation++;
-    forceKey = true;
+    for (Layer l : layers) {
+      l.forceKey = true;
+    }
     if (next == null || stopped) {
       return;
     }
@@ -88,27 +139,80 @@ final class CameraPublisher {
     return track != null && !stopped;
   }
 
-  /** A receiver lost our stream (joined late, dropped frames, decoder error). */
+  /** A receiver lost our stream (joined late, dropped frames, decoder error): every layer. */
   void requestKeyframe() {
-    if (Page.nowMs() - lastKeyMs >= MIN_FORCED_KEY_GAP_MS) {
-      forceKey = true;
+    requestKeyframe(-1);
+  }
+
+  /** A receiver needs a keyframe of spatial layer {@code layer} (-1: of every layer). */
+  void requestKeyframe(int layer) {
+    double now = Page.nowMs();
+    for (Layer l : layers) {
+      if (layer >= 0 && l.index != layer) {
+        continue;
+      }
+      if (layer >= 0) {
+        l.requestedUntilMs = now + REQUESTED_LAYER_MS; // a switch to it waits: run it
+      }
+      if (now - l.lastKeyMs >= MIN_FORCED_KEY_GAP_MS) {
+        l.forceKey = true;
+      }
     }
+  }
+
+  /** A server instance says which of our layers its receivers get now. */
+  void demand(String instance, int layersMask) {
+    demandHeard = true;
+    demands.put(instance, new double[] {layersMask, Page.nowMs()});
   }
 
   void stop() {
     stopped = true;
     setTrack(null);
-    if (encoder != null && !"closed".equals(encoder.getState())) {
-      encoder.close();
+    for (Layer l : layers) {
+      close(l);
     }
   }
 
   int framesEncoded() {
-    return framesEncoded;
+    int n = 0;
+    for (Layer l : layers) {
+      n += l.framesEncoded;
+    }
+    return n;
   }
 
   int framesSkipped() {
     return framesSkipped;
+  }
+
+  /** Frames encoded per layer, smallest first, e.g. "412,410,96". */
+  String layerFrames() {
+    StringBuilder out = new StringBuilder();
+    for (Layer l : layers) {
+      out.append(out.length() == 0 ? "" : ",").append(l.framesEncoded);
+    }
+    return out.toString();
+  }
+
+  /** The layers being encoded now, e.g. "0,1" ("" when none). */
+  String runningLayers() {
+    StringBuilder out = new StringBuilder();
+    for (Layer l : layers) {
+      if (l.running) {
+        out.append(out.length() == 0 ? "" : ",").append(l.index);
+      }
+    }
+    return out.toString();
+  }
+
+  /** The layers' sizes, smallest first, e.g. "160x90,320x180,640x360". */
+  String layerSizes() {
+    StringBuilder out = new StringBuilder();
+    for (Layer l : layers) {
+      out.append(out.length() == 0 ? "" : ",").append(l.width).append('x').append(l.height);
+    }
+    return out.toString();
   }
 
   private void onFrame(VideoFrame frame) {
@@ -126,43 +230,110 @@ final class CameraPublisher {
     }
     int w = frame.getDisplayWidth();
     int h = frame.getDisplayHeight();
-    if (encoder == null || "closed".equals(encoder.getState()) || w != width || h != height) {
-      openEncoder(w, h);
-    }
-    if (encoder.getEncodeQueueSize() > 2 || sink.congested()) {
-      framesSkipped++; // the encoder or the uplink is behind: skip rather than queue latency
-      forceKey = forceKey || sink.congested();
-      frame.close();
-      return;
+    if (layers.length == 0 || w != width || h != height) {
+      configure(w, h);
     }
     lastFrameMs = now;
-    boolean key = forceKey || now - lastKeyMs >= KEYFRAME_INTERVAL_MS;
-    if (key) {
-      forceKey = false;
-      lastKeyMs = now;
+    int wanted = wantedLayers(now);
+    boolean congested = sink.congested();
+    for (Layer l : layers) {
+      boolean run = (wanted & (1 << l.index)) != 0;
+      if (!run) {
+        if (l.running) {
+          l.running = false;
+          l.forceKey = true; // it resumes with a keyframe
+        }
+        continue;
+      }
+      l.running = true;
+      if (l.encoder == null || "closed".equals(l.encoder.getState())) {
+        open(l);
+      }
+      if (l.encoder.getEncodeQueueSize() > 2 || congested) {
+        framesSkipped++; // the encoder or the uplink is behind: skip rather than queue latency
+        l.forceKey = l.forceKey || congested;
+        continue;
+      }
+      boolean key = l.forceKey || now - l.lastKeyMs >= KEYFRAME_INTERVAL_MS;
+      if (key) {
+        l.forceKey = false;
+        l.lastKeyMs = now;
+      }
+      l.encoder.encode(frame, key);
     }
-    encoder.encode(frame, key);
     frame.close();
   }
 
-  private void openEncoder(int w, int h) {
-    if (encoder != null && !"closed".equals(encoder.getState())) {
-      encoder.close();
+  /** The layers to encode now (bit i: layer i). */
+  private int wantedLayers(double now) {
+    if (layers.length <= 1 || !demandHeard) {
+      return (1 << layers.length) - 1;
+    }
+    int mask = 1;
+    for (double[] d : demands.values()) {
+      if (now - d[1] <= DEMAND_TTL_MS) {
+        mask |= (int) d[0];
+      }
+    }
+    for (Layer l : layers) {
+      if (now < l.requestedUntilMs) {
+        mask |= 1 << l.index;
+      }
+    }
+    return mask;
+  }
+
+  /** The layers for frames of {@code w} x {@code h}: a quarter and a half of it, and itself. */
+  private void configure(int w, int h) {
+    for (Layer l : layers) {
+      close(l);
     }
     width = w;
     height = h;
-    encoder = VideoEncoder.create(this::onChunk, error -> onEncoderError(error));
-    encoder.configureRealtime(codec, w, h, bitrate, fps);
-    forceKey = true;
+    int count = !simulcast ? 1 : h >= 360 ? 3 : h >= 180 ? 2 : 1;
+    Layer[] next = new Layer[count];
+    for (int i = 0; i < count; i++) {
+      int scale = 1 << (count - 1 - i);
+      next[i] =
+          new Layer(
+              i,
+              even(w / scale),
+              even(h / scale),
+              (int) (bitrate * LAYER_BITRATE_SHARE[count - 1][i]));
+    }
+    layers = next;
   }
 
-  private void onEncoderError(JSObject error) {
+  private static int even(int n) {
+    return Math.max(2, n & ~1);
+  }
+
+  private void open(Layer l) {
+    close(l);
+    l.encoder =
+        VideoEncoder.create(
+            (chunk, metadata) -> onChunk(l, chunk, metadata), error -> onEncoderError(l, error));
+    l.encoder.configureRealtime(codec, l.width, l.height, l.bitrate, fps);
+    l.forceKey = true;
+  }
+
+  private static void close(Layer l) {
+    if (l.encoder != null && !"closed".equals(l.encoder.getState())) {
+      l.encoder.close();
+    }
+    l.encoder = null;
+  }
+
+  private void onEncoderError(Layer l, JSObject error) {
     Page.log("video encoder error, reopening: " + Page.message(error));
-    encoder = null; // reopened on the next frame, starting with a keyframe
+    l.encoder = null; // reopened on the next frame, starting with a keyframe
   }
 
-  private void onChunk(EncodedChunk chunk, JSObject metadata) {
-    framesEncoded++;
+  private void onChunk(Layer l, EncodedChunk chunk, JSObject metadata) {
+    if (l != layerAt(l.index)) {
+      return; // an encoder of a size left behind, flushing
+    }
+    l.framesEncoded++;
     MediaPacket m = new MediaPacket();
     m.mediaType = mediaType;
     m.data = EncodedChunk.bytesOf(chunk);
@@ -170,22 +341,30 @@ final class CameraPublisher {
     m.timestamp = chunk.getTimestamp();
     m.sendTimeUs = (long) (System.currentTimeMillis() * 1000.0);
     m.video = new MediaPacket.VideoMetadata();
-    m.video.sequence = sequence++;
+    m.video.sequence = l.sequence++;
     m.video.codec = VP9.equals(codec) ? MediaPacket.CODEC_VP9 : MediaPacket.CODEC_VP8;
-    m.video.width = width;
-    m.video.height = height;
+    m.video.width = l.width;
+    m.video.height = l.height;
+    if (layers.length > 1) {
+      m.video.spatialLayer = l.index;
+      m.video.spatialLayers = layers.length;
+    }
     if (m.isKeyframe()) {
       String matrix = VideoEncoder.colorSpaceField(metadata, "matrix");
       if (matrix != null) {
-        colorSpace =
+        l.colorSpace =
             MediaPacket.VideoColorSpace.of(
                 VideoEncoder.colorSpaceField(metadata, "primaries"),
                 VideoEncoder.colorSpaceField(metadata, "transfer"),
                 matrix,
                 VideoEncoder.colorSpaceFullRange(metadata));
       }
-      m.video.colorSpace = colorSpace; // receivers decode the colours as they were coded
+      m.video.colorSpace = l.colorSpace; // receivers decode the colours as they were coded
     }
     sink.sendMedia(m, mediaKind);
+  }
+
+  private Layer layerAt(int index) {
+    return index < layers.length ? layers[index] : null;
   }
 }

@@ -1,9 +1,11 @@
 package dev.videocall.web.app;
 
 import dev.videocall.types.wire.ChatPacket;
+import dev.videocall.types.wire.LayerDemand;
 import dev.videocall.types.wire.MediaPacket;
 import dev.videocall.types.wire.MeetingPacket;
 import dev.videocall.types.wire.PacketWrapper;
+import dev.videocall.types.wire.ReceiverReport;
 import dev.videocall.types.wire.SessionAssignedPacket;
 import dev.videocall.types.wire.WireFormatException;
 import dev.videocall.web.browser.Devices;
@@ -850,6 +852,7 @@ final class MeetingApp
   private void everySecond() {
     if (inMeeting) {
       diagnostics.refresh(peers.values());
+      reportLayers();
       if (e2ee != null) {
         e2ee.tick();
         reportEncryption();
@@ -963,6 +966,34 @@ final class MeetingApp
   }
 
   @Override
+  public List<ReceiverReport.TileSize> tileSizes() {
+    double ratio = Page.devicePixelRatio();
+    List<ReceiverReport.TileSize> sizes = new ArrayList<>();
+    for (RemotePeer p : peers.values()) {
+      // the tile's box is what the picture fills; a tile not laid out (hidden) measures 0
+      int height = (int) Math.round(p.tile.root.getClientHeight() * ratio);
+      sizes.add(new ReceiverReport.TileSize(p.person.sessionId, height));
+      if (sizes.size() == ReceiverReport.MAX_TILES) {
+        break;
+      }
+    }
+    return sizes;
+  }
+
+  @Override
+  public void layerDemand(LayerDemand demand) {
+    camera.demand(demand.instance, demand.cameraLayers);
+  }
+
+  /** The camera's simulcast layers as {@code data-*}, for tests and diagnostics. */
+  private void reportLayers() {
+    HTMLElement root = doc.getDocumentElement();
+    root.setAttribute("data-camera-layers", camera.runningLayers());
+    root.setAttribute("data-camera-layer-sizes", camera.layerSizes());
+    root.setAttribute("data-camera-layer-frames", camera.layerFrames());
+  }
+
+  @Override
   public void rtt(double ms) {
     diagnostics.rtt(ms);
   }
@@ -1060,7 +1091,7 @@ final class MeetingApp
         if (m.requestMediaType == MediaPacket.SCREEN) {
           screen.requestKeyframe();
         } else {
-          camera.requestKeyframe();
+          camera.requestKeyframe(m.requestLayer - 1); // 0 on the wire: every layer
         }
       }
       return;
@@ -1182,10 +1213,11 @@ final class MeetingApp
   }
 
   @Override
-  public void requestKeyframe(long sessionId, int mediaType) {
+  public void requestKeyframe(long sessionId, int mediaType, int layer) {
     MediaPacket m = new MediaPacket();
     m.mediaType = MediaPacket.KEYFRAME_REQUEST;
     m.requestMediaType = mediaType;
+    m.requestLayer = layer < 0 ? 0 : layer + 1;
     PacketWrapper p = MeetingConnection.wrap(m);
     p.targetSessionId = sessionId;
     send(p, false);

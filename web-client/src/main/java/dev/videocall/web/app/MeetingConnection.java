@@ -1,13 +1,16 @@
 package dev.videocall.web.app;
 
 import dev.videocall.types.CloseCodes;
+import dev.videocall.types.wire.LayerDemand;
 import dev.videocall.types.wire.MediaPacket;
 import dev.videocall.types.wire.PacketWrapper;
+import dev.videocall.types.wire.ReceiverReport;
 import dev.videocall.types.wire.SessionAssignedPacket;
 import dev.videocall.types.wire.WireFormatException;
 import dev.videocall.web.browser.Js;
 import dev.videocall.web.browser.Page;
 import dev.videocall.web.browser.WebTransport;
+import java.util.List;
 import org.teavm.jso.browser.Window;
 
 /**
@@ -45,13 +48,24 @@ final class MeetingConnection implements Transport.Listener {
 
     /** The heartbeat to send now. */
     MediaPacket.HeartbeatMetadata heartbeat();
+
+    /** The height at which each peer's camera is shown now, for the receiver report. */
+    List<ReceiverReport.TileSize> tileSizes();
+
+    /** A server instance says which layers of our camera its receivers get (dynacast). */
+    void layerDemand(LayerDemand demand);
   }
+
+  /** How often the server hears what we received and how we show each camera. */
+  static final int REPORT_INTERVAL_MS = 250;
 
   private final MeetingAccess access;
   private final String displayName;
   private final Listener listener;
   private Transport transport;
   private long sessionId;
+  private long bytesReceived;
+  private int reportTimer = -1;
   private boolean closed = true;
   private int reconnectDelayMs = 1000;
   private int heartbeatTimer = -1;
@@ -145,6 +159,7 @@ final class MeetingConnection implements Transport.Listener {
 
   private void use(Transport t) {
     transport = t;
+    bytesReceived = 0; // a new connection is a new session: the server counts afresh
     Window.current().getDocument().getDocumentElement().setAttribute("data-transport", t.name());
   }
 
@@ -177,7 +192,19 @@ final class MeetingConnection implements Transport.Listener {
   }
 
   @Override
-  public void onPacket(PacketWrapper p) {
+  public void onPacket(PacketWrapper p, int bytes) {
+    bytesReceived += bytes;
+    if (p.packetType == PacketWrapper.LAYER_DEMAND) {
+      try {
+        listener.layerDemand(LayerDemand.decode(p.data));
+      } catch (WireFormatException e) {
+        Page.log("ignoring a malformed layer demand");
+      }
+      return;
+    }
+    if (p.packetType == PacketWrapper.MEDIA && p.sessionId == 0) {
+      return; // the server's filler, probing our link: counted above, nothing else
+    }
     if (p.packetType == PacketWrapper.SESSION_ASSIGNED) {
       try {
         SessionAssignedPacket a = SessionAssignedPacket.decode(p.data);
@@ -246,6 +273,7 @@ final class MeetingConnection implements Transport.Listener {
   private void startTimers() {
     stopTimers();
     heartbeatTimer = Js.setInterval(this::tick, 1000);
+    reportTimer = Js.setInterval(this::report, REPORT_INTERVAL_MS);
     tick();
   }
 
@@ -254,6 +282,21 @@ final class MeetingConnection implements Transport.Listener {
       Js.clearTimer(heartbeatTimer);
       heartbeatTimer = -1;
     }
+    if (reportTimer >= 0) {
+      Js.clearTimer(reportTimer);
+      reportTimer = -1;
+    }
+  }
+
+  /** The receiver report: what arrived on this connection, and the size of each camera shown. */
+  private void report() {
+    ReceiverReport r = new ReceiverReport();
+    r.bytesReceived = bytesReceived;
+    r.tiles = listener.tileSizes();
+    PacketWrapper p = new PacketWrapper();
+    p.packetType = PacketWrapper.RECEIVER_REPORT;
+    p.data = r.encode();
+    send(p, false);
   }
 
   /** The once-a-second heartbeat (state, name), and an RTT probe every other second. */

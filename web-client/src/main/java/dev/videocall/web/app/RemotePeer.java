@@ -20,7 +20,8 @@ import org.teavm.jso.webaudio.AudioContext;
 final class RemotePeer {
   /** What the peer needs from the meeting. */
   interface Host {
-    void requestKeyframe(long sessionId, int mediaType);
+    /** Asks for a keyframe of layer {@code layer} of the peer's stream (-1: any layer). */
+    void requestKeyframe(long sessionId, int mediaType, int layer);
 
     Tile screenTile(RemotePeer peer);
 
@@ -70,8 +71,14 @@ final class RemotePeer {
               }
 
               @Override
-              public void requestKeyframe() {
-                host.requestKeyframe(person.sessionId, MediaPacket.VIDEO);
+              public void requestKeyframe(int layer) {
+                host.requestKeyframe(person.sessionId, MediaPacket.VIDEO, layer);
+              }
+
+              @Override
+              public void size(int layer, int width, int height) {
+                tile.attr("data-layer", layer);
+                tile.attr("data-frame-height", height);
               }
             });
   }
@@ -130,8 +137,8 @@ final class RemotePeer {
                 }
 
                 @Override
-                public void requestKeyframe() {
-                  host.requestKeyframe(person.sessionId, MediaPacket.SCREEN);
+                public void requestKeyframe(int layer) {
+                  host.requestKeyframe(person.sessionId, MediaPacket.SCREEN, -1);
                 }
               });
     }

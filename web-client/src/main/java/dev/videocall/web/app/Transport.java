@@ -8,7 +8,8 @@ interface Transport {
   interface Listener {
     void onOpen();
 
-    void onPacket(PacketWrapper packet);
+    /** A packet, which took {@code bytes} on the wire (counted for receiver reports). */
+    void onPacket(PacketWrapper packet, int bytes);
 
     void onClosed(int code, String reason);
   }

@@ -28,7 +28,11 @@ final class VideoStreamDecoder {
 
     void gap(int frames);
 
-    void requestKeyframe();
+    /** A keyframe of spatial layer {@code layer} (0 without simulcast) is needed. */
+    void requestKeyframe(int layer);
+
+    /** Frames now arrive at {@code width} x {@code height}, spatial layer {@code layer}. */
+    default void size(int layer, int width, int height) {}
   }
 
   private final HTMLCanvasElement canvas;
@@ -43,6 +47,13 @@ final class VideoStreamDecoder {
   int framesGap;
   int framesDropped;
   long bytes;
+  private int height = -1;
+  private double lastDrawnTimestamp = Double.NEGATIVE_INFINITY;
+
+  /** How far back (ms) a frame's capture time may be and still count as a step back. */
+  private static final double REWIND_MS = 1000;
+
+  private int layer = -1;
 
   VideoStreamDecoder(HTMLCanvasElement canvas, Listener listener) {
     this.canvas = canvas;
@@ -59,7 +70,8 @@ final class VideoStreamDecoder {
             ? CameraPublisher.VP9
             : CameraPublisher.VP8;
     long sequence = m.video == null ? 0 : m.video.sequence;
-    switch (order.next(m.isKeyframe(), sequence)) {
+    int layer = m.video == null ? 0 : m.video.spatialLayer;
+    switch (order.next(m.isKeyframe(), layer, sequence)) {
       case STALE -> {
         framesDropped++; // older than what was decoded: the tail of a superseded group
         listener.stale(++framesStale);
@@ -68,7 +80,7 @@ final class VideoStreamDecoder {
       case GAP -> {
         framesDropped++; // a frame before it is missing: nothing decodes until a keyframe
         listener.gap(++framesGap);
-        askForKeyframe();
+        askForKeyframe(layer); // the layer the server forwards us
         return;
       }
       default -> {}
@@ -80,6 +92,11 @@ final class VideoStreamDecoder {
             || !wanted.equals(codec)
             || !java.util.Objects.equals(colour, colorSpace))) {
       open(wanted, colour);
+    }
+    if (m.isKeyframe() && m.video != null && (m.video.height != height || layer != this.layer)) {
+      height = m.video.height;
+      this.layer = layer;
+      listener.size(layer, m.video.width, m.video.height);
     }
     video.decode(EncodedChunk.video(m.isKeyframe(), m.timestamp, m.data));
   }
@@ -102,6 +119,16 @@ final class VideoStreamDecoder {
   }
 
   private void draw(VideoFrame frame) {
+    double t = frame.getTimestamp();
+    if (t <= lastDrawnTimestamp && t > lastDrawnTimestamp - REWIND_MS * 1000) {
+      // A switch to a larger layer can start at a keyframe captured a moment before the last
+      // frame of the smaller one shown (a larger encoder is slower): it is decoded, as what
+      // follows refers to it, but not painted, so the picture never steps back. (A capture clock
+      // that jumps back further is a restart, and painted.)
+      frame.close();
+      return;
+    }
+    lastDrawnTimestamp = t;
     Canvas.drawAndClose(canvas, frame);
     listener.decoded(++framesDecoded);
   }
@@ -111,14 +138,14 @@ final class VideoStreamDecoder {
     framesDropped++;
     order.reset();
     video = null;
-    askForKeyframe();
+    askForKeyframe(order.layer());
   }
 
-  private void askForKeyframe() {
+  private void askForKeyframe(int layer) {
     double now = Page.nowMs();
     if (now - lastKeyframeRequestMs >= KEYFRAME_REQUEST_GAP_MS) {
       lastKeyframeRequestMs = now;
-      listener.requestKeyframe();
+      listener.requestKeyframe(layer);
     }
   }
 

@@ -35,7 +35,7 @@ final class WebSocketTransport implements Transport {
             Page.log("ignoring a malformed packet from the server: " + ex.getMessage());
             return;
           }
-          listener.onPacket(packet);
+          listener.onPacket(packet, bytes.length);
         });
     socket.onClose(
         (CloseEvent e) -> {

@@ -335,7 +335,7 @@ final class WebTransportTransport implements Transport {
 
   private void deliver(byte[] bytes) {
     try {
-      listener.onPacket(PacketWrapper.decode(bytes));
+      listener.onPacket(PacketWrapper.decode(bytes), bytes.length);
     } catch (WireFormatException e) {
       Page.log("ignoring a malformed packet from the server: " + e.getMessage());
     }

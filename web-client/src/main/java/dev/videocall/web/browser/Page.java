@@ -15,6 +15,10 @@ public final class Page {
   @JSBody(script = "return performance.now();")
   public static native double nowMs();
 
+  /** Device pixels per CSS pixel (1 when the browser does not say). */
+  @JSBody(script = "return window.devicePixelRatio || 1;")
+  public static native double devicePixelRatio();
+
   @JSBody(
       params = {"video", "stream"},
       script = "video.srcObject = stream;")

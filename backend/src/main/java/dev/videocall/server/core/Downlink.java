@@ -1,0 +1,350 @@
+package dev.videocall.server.core;
+
+import java.util.ArrayDeque;
+
+/**
+ * What one receiver's link carries, measured end to end. The server counts the bytes it writes to
+ * the receiver, with when; the receiver reports the bytes it has received ({@code RECEIVER_REPORT},
+ * four times a second). The first byte written and not yet received says how long data now waits on
+ * the way: its age is the queue in every buffer between us, whatever the transport (a WebSocket's
+ * kernel buffers take megabytes and complete writes long before the link carries them; QUIC has its
+ * own). When that age grows past {@link #CONGESTED_NANOS} above the link's usual, the link is full
+ * and what the receiver gets per second is its capacity: {@link #limitBps()}.
+ *
+ * <p>A limited link is not known to carry more until it does, so it is probed: for {@link
+ * #PROBE_NANOS} the server adds filler ({@code PADDING}) up to what the receiver would want, at
+ * most twice the limit; if no queue builds within {@link #SETTLE_NANOS} after, the limit rises to
+ * that rate, or is forgotten when that was all the receiver wants. Filler waits behind media in the
+ * outbox and is the first thing dropped there. A failed probe doubles the pause before the next
+ * ({@link #PROBE_EVERY_MIN_NANOS} to {@link #PROBE_EVERY_MAX_NANOS}). Pure: the caller passes the
+ * time. Thread-safe.
+ */
+final class Downlink {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Downlink.class);
+  static final long CONGESTED_NANOS = 250_000_000L;
+  static final long PROBE_NANOS = 300_000_000L;
+  static final long SETTLE_NANOS = 500_000_000L;
+  static final long PROBE_EVERY_MIN_NANOS = 1_500_000_000L;
+  static final long PROBE_EVERY_MAX_NANOS = 3_000_000_000L;
+
+  /** Reports in a row behind by {@link #CONGESTED_NANOS} that make a full link. */
+  static final int BEHIND_REPORTS = 3;
+
+  /** A queue that shrank by this much since the last report is draining, not full. */
+  static final long CATCHING_UP_NANOS = 50_000_000L;
+
+  /** A probe fails when it builds a queue this much above the link's usual. */
+  static final long PROBE_QUEUE_NANOS = 100_000_000L;
+
+  /** How long after congestion no probe is tried: the queue must have drained first. */
+  static final long QUIET_BEFORE_PROBE_NANOS = 1_500_000_000L;
+
+  /** The lowest limit believed: below it, a link carries no video at all. */
+  static final long MIN_LIMIT_BPS = 64_000;
+
+  private static final long HISTORY_NANOS = 10_000_000_000L;
+  private static final long SAMPLE_NANOS = 5_000_000L;
+  private static final long RATE_WINDOW_NANOS = 2_000_000_000L;
+  private static final long BASELINE_WINDOW_NANOS = 30_000_000_000L;
+
+  /** (when, bytes written up to then), oldest first, one per {@link #SAMPLE_NANOS} at most. */
+  private final ArrayDeque<long[]> written = new ArrayDeque<>();
+
+  private long writtenTotal;
+  private long otherBytes;
+  private long otherWindowStartNanos;
+  private long otherRateBps;
+
+  /** (when, bytes received) of recent reports, for the receive rate. */
+  private final ArrayDeque<long[]> reports = new ArrayDeque<>();
+
+  private long queueAgeNanos;
+  private long baselineNanos = Long.MAX_VALUE;
+  private final long[] minima = new long[(int) (BASELINE_WINDOW_NANOS / 1_000_000_000L)];
+  private final long[] minimaSecond = initialSeconds(minima.length);
+  private boolean congested;
+  private int behindReports;
+  private long lastAgeNanos;
+  private long[] behindSince = {0, 0}; // (when, bytes received) at the first report behind
+  private boolean probeFailed;
+  private long lastCongestedNanos = Long.MIN_VALUE / 2;
+  private long limitBps; // 0: none known
+
+  private enum Probe {
+    IDLE,
+    SENDING,
+    SETTLING
+  }
+
+  private Probe probe = Probe.IDLE;
+  private long probeStartNanos;
+  private long probeTargetBps;
+  private long probeFillerBps;
+  private int probeReports;
+  private long probeThresholdNanos = PROBE_QUEUE_NANOS;
+
+  /** The queue at the last few reports (about a second): the usual, before a probe. */
+  private final long[] recentQueues = new long[4];
+
+  private int recentIndex;
+  private long probeMaxQueueNanos;
+  private long probeSentBytes;
+  private long probeEveryNanos = PROBE_EVERY_MIN_NANOS;
+  private long lastProbeEndNanos = Long.MIN_VALUE / 2;
+
+  /**
+   * {@code bytes} were written to the receiver's link at {@code now}: a camera frame or anything
+   * else (audio, screen, control, filler), which the cameras' share must leave room for.
+   */
+  synchronized void written(int bytes, boolean camera, long now) {
+    writtenTotal += bytes;
+    if (!camera) {
+      if (now - otherWindowStartNanos >= RATE_WINDOW_NANOS) {
+        long span = now - otherWindowStartNanos;
+        otherRateBps = span > 4 * RATE_WINDOW_NANOS ? 0 : otherBytes * 8 * 1_000_000_000L / span;
+        otherBytes = 0;
+        otherWindowStartNanos = now;
+      }
+      otherBytes += bytes;
+    }
+    long[] last = written.peekLast();
+    if (last != null && now - last[0] < SAMPLE_NANOS) {
+      last[1] = writtenTotal;
+    } else {
+      written.addLast(new long[] {now, writtenTotal});
+    }
+    while (written.size() > 2 && now - written.peekFirst()[0] > HISTORY_NANOS) {
+      written.pollFirst();
+    }
+  }
+
+  /**
+   * The receiver says it has received {@code received} bytes, now. A claim of more than was written
+   * is taken as "everything" (a client cannot make itself look faster than that).
+   */
+  synchronized void report(long received, long now) {
+    received = Math.min(Math.max(0, received), writtenTotal);
+    long[] previous = reports.peekLast();
+    if (previous != null && received < previous[1]) {
+      return; // reordered or hostile: received bytes never decrease
+    }
+    reports.addLast(new long[] {now, received});
+    while (reports.size() > 2 && now - reports.peekFirst()[0] > RATE_WINDOW_NANOS) {
+      reports.pollFirst();
+    }
+    queueAgeNanos = oldestUndeliveredAge(received, now);
+    baseline(queueAgeNanos, now);
+    long queue = queueAgeNanos - baselineNanos;
+    // Behind in BEHIND_REPORTS reports in a row, and not catching up: a page busy for a moment
+    // (a 2-core machine starting decoders) reads late and then catches up at once; behind a full
+    // link, the queue stays or grows.
+    boolean behind = queue > CONGESTED_NANOS && queueAgeNanos >= lastAgeNanos - CATCHING_UP_NANOS;
+    lastAgeNanos = queueAgeNanos;
+    if (!behind) {
+      behindReports = 0;
+    } else if (behindReports++ == 0) {
+      behindSince = new long[] {now, received};
+    }
+    congested = behindReports >= BEHIND_REPORTS;
+    if (probe != Probe.IDLE) {
+      probeReports++;
+      probeMaxQueueNanos = Math.max(probeMaxQueueNanos, queue);
+    }
+    if (probe != Probe.IDLE && queue > probeThresholdNanos) {
+      probeFailed = true; // the probe built a queue: the link does not carry its rate
+    }
+    recentQueues[recentIndex++ % recentQueues.length] = queue;
+    long rate = receiveRateBps();
+    long behindFor = now - behindSince[0];
+    if (congested && behindFor >= 400_000_000L) {
+      // while the link was full; the smaller of the two: a page that was late at the start of
+      // either window counts a burst as it catches up, and a limit set too high makes layers flap
+      long whileFull = (received - behindSince[1]) * 8 * 1_000_000_000L / behindFor;
+      rate = rate == 0 ? whileFull : Math.min(rate, whileFull);
+    }
+    if (congested) {
+      lastCongestedNanos = now;
+      if (rate > 0) {
+        // what arrived while the link was full, less a margin: reports arrive with the jitter of
+        // a busy page, and a limit set too high makes the layers above it flap
+        limitBps = Math.max(MIN_LIMIT_BPS, rate * 85 / 100);
+      }
+    }
+  }
+
+  /**
+   * The link's usual: the smallest age seen over the last {@link #BASELINE_WINDOW_NANOS}, kept as
+   * one minimum per second, so that a path that got slower is learnt while a queue that lasts a few
+   * seconds is not.
+   */
+  private void baseline(long age, long now) {
+    long second = now / 1_000_000_000L;
+    int slot = (int) Math.floorMod(second, (long) minima.length);
+    if (minimaSecond[slot] != second) {
+      minimaSecond[slot] = second;
+      minima[slot] = age;
+    } else {
+      minima[slot] = Math.min(minima[slot], age);
+    }
+    long min = Long.MAX_VALUE;
+    for (int i = 0; i < minima.length; i++) {
+      if (second - minimaSecond[i] < minima.length) {
+        min = Math.min(min, minima[i]);
+      }
+    }
+    baselineNanos = min;
+  }
+
+  private static long[] initialSeconds(int n) {
+    long[] s = new long[n];
+    java.util.Arrays.fill(s, Long.MIN_VALUE / 2); // no second seen yet
+    return s;
+  }
+
+  /** The age of the first byte written after the {@code received} bytes: 0 if there is none. */
+  private long oldestUndeliveredAge(long received, long now) {
+    for (long[] sample : written) {
+      if (sample[1] > received) {
+        return Math.max(0, now - sample[0]);
+      }
+    }
+    return 0;
+  }
+
+  /** What was written over the last second, bits per second. */
+  private long writtenRateBps(long now) {
+    long[] last = written.peekLast();
+    if (last == null) {
+      return 0;
+    }
+    long from = last[1];
+    for (java.util.Iterator<long[]> it = written.descendingIterator(); it.hasNext(); ) {
+      long[] sample = it.next();
+      if (now - sample[0] > 1_000_000_000L) {
+        break;
+      }
+      from = sample[1];
+    }
+    return (writtenTotal - from) * 8;
+  }
+
+  private long receiveRateBps() {
+    if (reports.size() < 2) {
+      return 0;
+    }
+    long[] first = reports.peekFirst();
+    long[] last = reports.peekLast();
+    long span = last[0] - first[0];
+    if (span < 500_000_000L) {
+      return 0;
+    }
+    return (last[1] - first[1]) * 8 * 1_000_000_000L / span;
+  }
+
+  /**
+   * Advances the probe and says how many filler bytes to send now; {@code wantedBps} is what the
+   * receiver would take at the sizes it shows (0: nothing more).
+   */
+  synchronized int probe(long wantedBps, long now) {
+    switch (probe) {
+      case IDLE -> {
+        if (limitBps == 0
+            || wantedBps <= limitBps
+            || now - lastCongestedNanos < QUIET_BEFORE_PROBE_NANOS
+            || now - lastProbeEndNanos < probeEveryNanos) {
+          return 0;
+        }
+        probe = Probe.SENDING;
+        probeStartNanos = now;
+        probeSentBytes = 0;
+        probeFailed = false;
+        probeReports = 0;
+        // A page that has been late by up to X lately will be late by X during the probe too:
+        // only a queue beyond what was usual just before counts against the probe.
+        long usual = 0;
+        for (long q : recentQueues) {
+          usual = Math.max(usual, q);
+        }
+        probeThresholdNanos = Math.max(PROBE_QUEUE_NANOS, usual + PROBE_QUEUE_NANOS / 2);
+        probeMaxQueueNanos = 0;
+        probeTargetBps = Math.min(wantedBps, 2 * limitBps);
+        // the filler tops up what flows now to the target: the link carries the sum
+        probeFillerBps = Math.max(0, probeTargetBps - writtenRateBps(now));
+        return 0;
+      }
+      case SENDING -> {
+        if (probeFailed) {
+          endProbe(false, wantedBps, now);
+          return 0;
+        }
+        if (now - probeStartNanos >= PROBE_NANOS) {
+          probe = Probe.SETTLING;
+          return 0;
+        }
+        // filler for the difference between the target and the limit, paced over the probe
+        long due = probeFillerBps / 8 * (now - probeStartNanos) / 1_000_000_000L;
+        int bytes = (int) Math.max(0, Math.min(Integer.MAX_VALUE, due - probeSentBytes));
+        probeSentBytes += bytes;
+        return bytes;
+      }
+      case SETTLING -> {
+        if (probeFailed) {
+          endProbe(false, wantedBps, now);
+        } else if (now - probeStartNanos >= PROBE_NANOS + SETTLE_NANOS) {
+          endProbe(true, wantedBps, now); // no queue built up: the link carries the probe's rate
+        }
+        return 0;
+      }
+      default -> {
+        return 0;
+      }
+    }
+  }
+
+  private void endProbe(boolean carried, long wantedBps, long now) {
+    log.debug(
+        "probe to {} kbit/s (filler {} kbit/s, {} bytes) {}: max queue {} ms in {} reports,"
+            + " limit was {}",
+        probeTargetBps / 1000,
+        probeFillerBps / 1000,
+        probeSentBytes,
+        carried ? "carried" : "failed",
+        probeMaxQueueNanos / 1_000_000,
+        probeReports,
+        limitBps / 1000);
+    probe = Probe.IDLE;
+    lastProbeEndNanos = now;
+    if (carried) {
+      probeEveryNanos = PROBE_EVERY_MIN_NANOS;
+      // all the receiver wants fits: no limit is known any more (until a queue says one)
+      // (within 10 %: what the receiver wants moves with the layers' measured rates meanwhile)
+      limitBps = probeTargetBps >= wantedBps * 9 / 10 ? 0 : probeTargetBps;
+    } else {
+      probeEveryNanos = Math.min(PROBE_EVERY_MAX_NANOS, probeEveryNanos * 2);
+    }
+  }
+
+  /** The most this link is known to carry, bits per second; 0: no limit is known. */
+  synchronized long limitBps() {
+    return limitBps;
+  }
+
+  /** What is written to this link besides camera frames, bits per second. */
+  synchronized long otherRateBps() {
+    return otherRateBps;
+  }
+
+  /** Whether data waits on the way now (a queue beyond the link's usual). */
+  synchronized boolean congested() {
+    return congested;
+  }
+
+  /** The age of the oldest byte on the way at the last report, above the link's usual. */
+  synchronized long queueNanos() {
+    return baselineNanos == Long.MAX_VALUE ? 0 : Math.max(0, queueAgeNanos - baselineNanos);
+  }
+
+  synchronized boolean probing() {
+    return probe != Probe.IDLE;
+  }
+}

@@ -1,0 +1,298 @@
+package dev.videocall.e2e;
+
+import static dev.videocall.e2e.Participant.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Route;
+import dev.videocall.testkit.LinkEmulator;
+import dev.videocall.testkit.ServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Simulcast and per-receiver layers in Chromium, on a real bad link: three people, every camera
+ * playing the test video; cat's page and its media connection (WebSocket, or WebTransport over UDP)
+ * go through testkit's {@link LinkEmulator}, which limits cat's downlink to 300 kbit/s. cat must
+ * get ana's smallest layer smoothly (at least 20 fps, no freeze over 500 ms in 30 s, intact
+ * pictures), ben on a clean link ana's largest, and cat the largest again within 10 s of the limit
+ * lifted. And dynacast: when nobody shows ana large, ana's page stops encoding the largest layer,
+ * and starts again when someone pins ana.
+ *
+ * <p>Not part of {@code verify} yet (issue 16 stays open): on this 2-core machine it passes the
+ * smoothness, picture and recovery checks in most runs, but cat still spends a few seconds of the
+ * 30 on the middle layer after a probe that passed wrongly, and the dynacast case sometimes waits
+ * longer than 20 s for the three layers at the start. Run it with
+ *
+ * <pre>
+ * ./mvnw -q -DskipTests install &amp;&amp; ./mvnw -q -pl e2e verify -Dtest=AdaptiveQualityTrial
+ * </pre>
+ */
+class AdaptiveQualityTrial {
+  private static final long LIMIT_BPS = 300_000;
+  private static final Duration LIMITED = Duration.ofSeconds(30);
+
+  /** Every layer decision and probe in the server's log (target/adaptive-*-server.log). */
+  private static final List<String> DEBUG_LAYERS =
+      List.of(
+          "-Dorg.slf4j.simpleLogger.log.dev.videocall.server.core.Simulcast=debug",
+          "-Dorg.slf4j.simpleLogger.log.dev.videocall.server.core.Downlink=debug");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"websocket", "webtransport"})
+  void aViewerOnAWeakLinkGetsTheSmallestLayerSmoothly(String transport) throws Exception {
+    Path video = Path.of("target", "test-video.y4m");
+    TestVideo.write(video);
+    TestVideo.warm(video);
+    List<Participant> people = new ArrayList<>();
+    String meeting = "adaptive-" + transport.charAt(0);
+    try (ServerProcess server =
+            ServerProcess.startWithJvmOptions("adaptive-" + transport, DEBUG_LAYERS);
+        LinkEmulator tcp = LinkEmulator.tcp(server.httpPort);
+        LinkEmulator udp = LinkEmulator.udp(webTransportPort(server));
+        Chromium chromium = Chromium.withCamera(video)) {
+      String query = "?transport=" + transport;
+      // ana sends; ben and cat watch with their cameras off (a 2-core machine encodes one
+      // camera's three layers at full rate, not three cameras' nine), microphones on
+      Participant ana = join(chromium, people, "ana", server.meetingUrl("ana", meeting) + query);
+      Participant ben = new Participant(chromium.browser, "ben");
+      people.add(ben);
+      ben.open(server.meetingUrl("ben", meeting) + query).connectWithoutCamera();
+      Participant cat = new Participant(chromium.browser, "cat");
+      people.add(cat);
+      throughEmulator(cat, udp.port());
+      cat.open("http://localhost:" + tcp.port() + "/meeting/cat/" + meeting + query)
+          .connectWithoutCamera();
+      assertEquals(transport, cat.js("document.documentElement.dataset.transport"));
+      waitUntil(
+          "everyone decodes ana",
+          Duration.ofSeconds(20),
+          () -> cat.framesDecoded("ana") >= 30 && ben.framesDecoded("ana") >= 30);
+      waitUntil(
+          "on a clean link, cat gets ana's largest layer",
+          Duration.ofSeconds(15),
+          () -> "2".equals(cat.tileAttribute("ana", "data-layer")));
+
+      tcp.setDown(LinkEmulator.Conditions.rate(LIMIT_BPS).queue(32 * 1024));
+      udp.setDown(LinkEmulator.Conditions.rate(LIMIT_BPS).queue(32 * 1024));
+      waitUntil(
+          "limited to 300 kbit/s, cat gets ana's smallest layer",
+          Duration.ofSeconds(15),
+          () -> "0".equals(cat.tileAttribute("ana", "data-layer")));
+      Thread.sleep(3000); // what was queued before the switch drains
+      long benFrames = ben.framesDecoded("ana");
+      long anaFrames = topFrames(ana);
+      Watch limited = watch(cat, "ana", LIMITED);
+      String seen =
+          limited.summary()
+              + String.format(
+                  Locale.ROOT,
+                  "; meanwhile ben, unlimited, decoded %.1f fps and ana encoded %.1f fps of her"
+                      + " largest layer (%s)",
+                  (ben.framesDecoded("ana") - benFrames) / (double) LIMITED.toSeconds(),
+                  (topFrames(ana) - anaFrames) / (double) LIMITED.toSeconds(),
+                  ana.js("document.documentElement.dataset.cameraLayerFrames"));
+      System.out.println(transport + ", cat at 300 kbit/s: " + seen);
+      assertTrue(limited.fps() >= 20, seen);
+      assertTrue(limited.longestFreezeMs() <= 500, seen);
+      assertEquals(0, limited.pictures().corrupted(), seen);
+      assertEquals(0, limited.pictures().backwards(), seen);
+      assertTrue(limited.pictures().samples().size() >= 30, seen);
+      assertEquals(
+          Map.of("0", (int) limited.layers().values().stream().mapToInt(i -> i).sum()),
+          limited.layers(),
+          "cat stayed on the smallest layer: " + seen);
+      assertEquals("2", ben.tileAttribute("ana", "data-layer"), "ben, unlimited, gets the largest");
+      assertEquals("360", ben.tileAttribute("ana", "data-frame-height"));
+
+      tcp.setDown(LinkEmulator.Conditions.CLEAN);
+      udp.setDown(LinkEmulator.Conditions.CLEAN);
+      long lifted = System.nanoTime();
+      waitUntil(
+          "the limit lifted, cat is back on the largest layer within 10 s",
+          Duration.ofSeconds(10),
+          () -> "2".equals(cat.tileAttribute("ana", "data-layer")));
+      System.out.printf(
+          Locale.ROOT,
+          "%s: back on the largest layer %.1f s after the limit was lifted%n",
+          transport,
+          (System.nanoTime() - lifted) / 1e9);
+      assertTrue(ana.page.isVisible("#tiles"));
+    } finally {
+      Artifacts.save("adaptive-" + transport, people);
+      people.forEach(Participant::close);
+    }
+  }
+
+  @Test
+  void nobodyShowingTheLargestLayerStopsItsEncoderUntilSomeonePins() throws Exception {
+    Path video = Path.of("target", "test-video.y4m");
+    TestVideo.write(video);
+    TestVideo.warm(video);
+    List<Participant> people = new ArrayList<>();
+    try (ServerProcess server = ServerProcess.startWithJvmOptions("dynacast", DEBUG_LAYERS);
+        Chromium chromium = Chromium.withCamera(video)) {
+      Participant ana = join(chromium, people, "ana", server.meetingUrl("ana", "dyna"));
+      Participant ben = new Participant(chromium.browser, "ben");
+      people.add(ben);
+      ben.open(server.meetingUrl("ben", "dyna")).connectWithoutCamera();
+      Participant cat = new Participant(chromium.browser, "cat");
+      people.add(cat);
+      cat.open(server.meetingUrl("cat", "dyna")).connectWithoutCamera();
+      waitUntil(
+          "ana's three layers run while ben and cat show her large",
+          Duration.ofSeconds(20),
+          () -> "0,1,2".equals(ana.js("document.documentElement.dataset.cameraLayers")));
+      // each viewer pins the other: ana becomes a thumbnail on both pages
+      pin(ben, "cat");
+      pin(cat, "ben");
+      waitUntil(
+          "nobody shows ana large: her largest layer's encoder stops",
+          Duration.ofSeconds(10),
+          () -> !ana.js("document.documentElement.dataset.cameraLayers").contains("2"));
+      long before = topFrames(ana);
+      Thread.sleep(2000);
+      assertEquals(before, topFrames(ana), "no frame of the largest layer is encoded meanwhile");
+      String thumbnail = ben.tileAttribute("ana", "data-frame-height");
+      assertTrue(Integer.parseInt(thumbnail) < 360, "ben sees ana's thumbnail at " + thumbnail);
+
+      pin(ben, "ana");
+      waitUntil(
+          "ben pins ana: her largest layer runs again, and reaches ben",
+          Duration.ofSeconds(10),
+          () ->
+              ana.js("document.documentElement.dataset.cameraLayers").contains("2")
+                  && "2".equals(ben.tileAttribute("ana", "data-layer")));
+      assertTrue(topFrames(ana) > before);
+    } finally {
+      Artifacts.save("dynacast", people);
+      people.forEach(Participant::close);
+    }
+  }
+
+  private static long topFrames(Participant p) {
+    String[] frames = p.js("document.documentElement.dataset.cameraLayerFrames").split(",");
+    return Long.parseLong(frames[frames.length - 1]);
+  }
+
+  private static void pin(Participant viewer, String peer) {
+    viewer
+        .tile(peer)
+        .locator("[data-role=pin]")
+        .click(new com.microsoft.playwright.Locator.ClickOptions().setForce(true));
+  }
+
+  private static Participant join(
+      Chromium chromium, List<Participant> people, String user, String url) {
+    Participant p = new Participant(chromium.browser, user);
+    people.add(p);
+    p.open(url).connect();
+    return p;
+  }
+
+  /** The server's WebTransport port, from the page's own discovery endpoint. */
+  private static int webTransportPort(ServerProcess server) throws Exception {
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + server.httpPort + "/api/webtransport"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m = Pattern.compile("\"url\"\\s*:\\s*\"https://[^:\"]+:(\\d+)").matcher(body);
+    assertTrue(m.find(), body);
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Sends the page's WebTransport session to {@code udpPort} (the emulator) instead. */
+  private static void throughEmulator(Participant p, int udpPort) {
+    p.context.route(
+        "**/api/webtransport",
+        (Route route) -> {
+          String body = route.fetch().text();
+          route.fulfill(
+              new Route.FulfillOptions()
+                  .setStatus(200)
+                  .setContentType("application/json")
+                  .setBody(
+                      body.replaceFirst(
+                          "(\"url\"\\s*:\\s*\"https://[^:\"]+:)\\d+", "$1" + udpPort)));
+        });
+  }
+
+  /** What a viewer saw of a peer over a while. */
+  record Watch(
+      double fps,
+      long longestFreezeMs,
+      PictureQuality.Report pictures,
+      Map<String, Integer> layers) {
+    String summary() {
+      return String.format(
+          Locale.ROOT,
+          "%.1f fps, longest freeze %d ms, layers seen %s; %s",
+          fps,
+          longestFreezeMs,
+          layers,
+          pictures.summary());
+    }
+  }
+
+  /**
+   * Watches {@code peer}'s tile in {@code viewer}'s page for {@code length}: frames decoded, the
+   * longest time without a new one, the layer shown, and the pictures, sampled in turn.
+   */
+  private static Watch watch(Participant viewer, String peer, Duration length) {
+    List<PictureQuality.Sample> samples = new ArrayList<>();
+    Map<String, Integer> layers = new HashMap<>();
+    List<String> steps = new ArrayList<>();
+    Map<String, String> canvas =
+        Map.of(peer, "[data-peer-id=\"" + peer + "\"] canvas:not([hidden])");
+    long start = System.nanoTime();
+    long end = start + length.toNanos();
+    long firstFrames = viewer.framesDecoded(peer);
+    long lastFrames = firstFrames;
+    long lastChange = start;
+    long longest = 0;
+    int lastFrame = -1;
+    while (System.nanoTime() < end) {
+      long frames = viewer.framesDecoded(peer);
+      long now = System.nanoTime();
+      if (frames != lastFrames) {
+        lastFrames = frames;
+        lastChange = now;
+      }
+      longest = Math.max(longest, (now - lastChange) / 1_000_000);
+      layers.merge(String.valueOf(viewer.tileAttribute(peer, "data-layer")), 1, Integer::sum);
+      for (PictureQuality.Sample s : PictureQuality.sample(viewer, canvas)) {
+        samples.add(s);
+        if (s.frame() >= 0) {
+          if (lastFrame >= 0 && PictureQuality.wentBack(lastFrame, s.frame())) {
+            steps.add(lastFrame + " -> " + s.frame());
+          }
+          lastFrame = s.frame();
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Watch(
+        (lastFrames - firstFrames) / seconds,
+        longest,
+        new PictureQuality.Report(samples, steps.size(), steps),
+        layers);
+  }
+}
