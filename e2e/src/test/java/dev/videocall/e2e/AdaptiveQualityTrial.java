@@ -65,7 +65,7 @@ class AdaptiveQualityTrial {
         LinkEmulator tcp = LinkEmulator.tcp(server.httpPort);
         LinkEmulator udp = LinkEmulator.udp(webTransportPort(server));
         Chromium chromium = Chromium.withCamera(video)) {
-      String query = "?transport=" + transport;
+      String query = "?simulcast=1&transport=" + transport;
       // ana sends; ben and cat watch with their cameras off (a 2-core machine encodes one
       // camera's three layers at full rate, not three cameras' nine), microphones on
       Participant ana = join(chromium, people, "ana", server.meetingUrl("ana", meeting) + query);
@@ -146,7 +146,8 @@ class AdaptiveQualityTrial {
     List<Participant> people = new ArrayList<>();
     try (ServerProcess server = ServerProcess.startWithJvmOptions("dynacast", DEBUG_LAYERS);
         Chromium chromium = Chromium.withCamera(video)) {
-      Participant ana = join(chromium, people, "ana", server.meetingUrl("ana", "dyna"));
+      Participant ana =
+          join(chromium, people, "ana", server.meetingUrl("ana", "dyna") + "?simulcast=1");
       Participant ben = new Participant(chromium.browser, "ben");
       people.add(ben);
       ben.open(server.meetingUrl("ben", "dyna")).connectWithoutCamera();

@@ -51,6 +51,7 @@ final class Downlink {
   private final ArrayDeque<long[]> written = new ArrayDeque<>();
 
   private long writtenTotal;
+  private boolean reported;
   private long otherBytes;
   private long otherWindowStartNanos;
   private long otherRateBps;
@@ -123,6 +124,7 @@ final class Downlink {
    * is taken as "everything" (a client cannot make itself look faster than that).
    */
   synchronized void report(long received, long now) {
+    reported = true;
     received = Math.min(Math.max(0, received), writtenTotal);
     long[] previous = reports.peekLast();
     if (previous != null && received < previous[1]) {
@@ -342,6 +344,11 @@ final class Downlink {
   /** The age of the oldest byte on the way at the last report, above the link's usual. */
   synchronized long queueNanos() {
     return baselineNanos == Long.MAX_VALUE ? 0 : Math.max(0, queueAgeNanos - baselineNanos);
+  }
+
+  /** Whether the receiver has sent a report: it knows layers and says what it shows. */
+  synchronized boolean reported() {
+    return reported;
   }
 
   synchronized boolean probing() {

@@ -77,6 +77,9 @@ public final class Ingress {
     }
     switch (wrapper.getPacketType()) {
       case RECEIVER_REPORT -> {
+        if (length > limits.maxControlBytes()) {
+          return new Drop(Name.DROPPED_CONTROL_TOO_BIG); // before its tiles are parsed
+        }
         return report(wrapper);
       }
       case LAYER_DEMAND -> {

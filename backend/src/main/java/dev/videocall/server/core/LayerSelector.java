@@ -49,6 +49,7 @@ final class LayerSelector {
   private int current = -1; // the spatial layer being forwarded; -1: none yet
   private int target;
   private int bySize;
+  private boolean updated;
 
   /** A layer the link filled up on, and the capacity then: not again until it grows. */
   private int ceiling = -1;
@@ -63,6 +64,11 @@ final class LayerSelector {
   /** The sender's layers: {@code heights[i]} and {@code bitrates[i]} for spatial layer i. */
   synchronized void layers(int count, int[] heights, long[] bitrates) {
     this.layers = Math.max(1, Math.min(MAX_SPATIAL, count));
+    if (current < 0 && !updated) {
+      // Until told otherwise, the largest: a receiver that never reports (the Java client, the
+      // CLI) stays on it, and one that cannot tell layers apart is never switched.
+      target = this.layers - 1;
+    }
     System.arraycopy(heights, 0, this.heights, 0, this.layers);
     System.arraycopy(bitrates, 0, this.bitrates, 0, this.layers);
   }
@@ -74,6 +80,10 @@ final class LayerSelector {
    */
   synchronized void update(
       long capacityBps, int wantedHeight, boolean backlogGrowing, long nowNanos) {
+    if (!updated && current < 0) {
+      target = 0; // a receiver that reports starts small (a first picture at once) and climbs
+    }
+    updated = true;
     bySize = layers - 1;
     if (wantedHeight > 0) {
       for (int i = 0; i < layers; i++) {

@@ -55,8 +55,8 @@ final class Simulcast {
   }
 
   private void adapt(Room room, Session s, long now) {
-    if (s.selectors().isEmpty()) {
-      return;
+    if (s.selectors().isEmpty() || !s.downlink().reported()) {
+      return; // a receiver that sends no reports keeps the largest layer
     }
     Downlink link = s.downlink();
     long limit = link.limitBps();

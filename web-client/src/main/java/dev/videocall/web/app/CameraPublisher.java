@@ -105,9 +105,11 @@ final class CameraPublisher {
     this.simulcast = simulcast;
   }
 
-  static CameraPublisher camera(PacketSink sink, String codec, int bitrate, int fps) {
+  /** The camera; in three layers when {@code simulcast}. */
+  static CameraPublisher camera(
+      PacketSink sink, String codec, int bitrate, int fps, boolean simulcast) {
     return new CameraPublisher(
-        sink, codec, bitrate, fps, MediaPacket.VIDEO, PacketWrapper.KIND_VIDEO, true);
+        sink, codec, bitrate, fps, MediaPacket.VIDEO, PacketWrapper.KIND_VIDEO, simulcast);
   }
 
   /** A shared screen: VP9 (sharp text at low rates), at most 15 fps, one layer. */
@@ -292,6 +294,10 @@ final class CameraPublisher {
     height = h;
     int count = !simulcast ? 1 : h >= 360 ? 3 : h >= 180 ? 2 : 1;
     Layer[] next = new Layer[count];
+    long after = 0; // numbers go on across sizes: a receiver's order rule takes no step back
+    for (Layer l : layers) {
+      after = Math.max(after, l.sequence);
+    }
     for (int i = 0; i < count; i++) {
       int scale = 1 << (count - 1 - i);
       next[i] =
@@ -300,6 +306,9 @@ final class CameraPublisher {
               even(w / scale),
               even(h / scale),
               (int) (bitrate * LAYER_BITRATE_SHARE[count - 1][i]));
+    }
+    for (Layer l : next) {
+      l.sequence = after;
     }
     layers = next;
   }
