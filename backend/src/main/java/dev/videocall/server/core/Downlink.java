@@ -97,17 +97,15 @@ final class Downlink {
    * {@code bytes} were written to the receiver's link at {@code now}: a camera frame or anything
    * else (audio, screen, control, filler), which the cameras' share must leave room for.
    */
-  synchronized void written(int bytes, boolean camera, long now) {
-    writtenTotal += bytes;
+  synchronized void written(int bytes, boolean camera, boolean reliable, long now) {
     if (!camera) {
-      if (now - otherWindowStartNanos >= RATE_WINDOW_NANOS) {
-        long span = now - otherWindowStartNanos;
-        otherRateBps = span > 4 * RATE_WINDOW_NANOS ? 0 : otherBytes * 8 * 1_000_000_000L / span;
-        otherBytes = 0;
-        otherWindowStartNanos = now;
-      }
-      otherBytes += bytes;
+      other(bytes, now); // a datagram takes its share of the link too
     }
+    if (!reliable) {
+      return; // a datagram may be lost: the receiver does not count them, nor do we
+    }
+    writtenTotal += bytes;
+
     long[] last = written.peekLast();
     if (last != null && now - last[0] < SAMPLE_NANOS) {
       last[1] = writtenTotal;
@@ -329,6 +327,16 @@ final class Downlink {
   /** The most this link is known to carry, bits per second; 0: no limit is known. */
   synchronized long limitBps() {
     return limitBps;
+  }
+
+  private void other(int bytes, long now) {
+    if (now - otherWindowStartNanos >= RATE_WINDOW_NANOS) {
+      long span = now - otherWindowStartNanos;
+      otherRateBps = span > 4 * RATE_WINDOW_NANOS ? 0 : otherBytes * 8 * 1_000_000_000L / span;
+      otherBytes = 0;
+      otherWindowStartNanos = now;
+    }
+    otherBytes += bytes;
   }
 
   /** What is written to this link besides camera frames, bits per second. */

@@ -41,9 +41,10 @@ public final class Outbox {
 
     /**
      * {@code bytes} of a packet were handed to the link; {@code camera}: a camera frame or filler
-     * (what the cameras' share of the link covers), else audio, screen or control.
+     * (what the cameras' share of the link covers), else audio, screen or control; {@code
+     * reliable}: sent so that it arrives unless the connection fails (not as a datagram).
      */
-    default void written(int bytes, boolean camera) {}
+    default void written(int bytes, boolean camera, boolean reliable) {}
   }
 
   private record StreamKey(long sender, Packet.Stream stream) {
@@ -329,7 +330,8 @@ public final class Outbox {
         listener.written(
             next.size(),
             next.priority() == Priority.PADDING
-                || (next.stream() == Packet.Stream.CAMERA && next.isVideo()));
+                || (next.stream() == Packet.Stream.CAMERA && next.isVideo()),
+            link.reliable(next));
         if (more) {
           link.writeMore(next, onWritten);
         } else {

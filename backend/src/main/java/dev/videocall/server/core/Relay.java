@@ -628,8 +628,8 @@ public final class Relay implements AutoCloseable {
           }
 
           @Override
-          public void written(int bytes, boolean camera) {
-            s.downlink().written(bytes, camera, System.nanoTime());
+          public void written(int bytes, boolean camera, boolean reliable) {
+            s.downlink().written(bytes, camera, reliable, System.nanoTime());
           }
 
           @Override

@@ -32,6 +32,15 @@ public interface SessionLink {
     return 1;
   }
 
+  /**
+   * Whether {@code packet} arrives unless the connection fails (a stream), rather than perhaps not
+   * at all (a datagram). Receiver reports count only what arrives reliably: a lost datagram counted
+   * as written would look like a queue forever.
+   */
+  default boolean reliable(Packet packet) {
+    return true;
+  }
+
   /** A sender in the meeting left: the link may release what it kept for that sender's media. */
   default void senderLeft(long senderSessionId) {}
 

@@ -62,6 +62,13 @@ final class WebTransportSession implements SessionLink {
   }
 
   @Override
+  public boolean reliable(Packet packet) {
+    return PacketRoute.of(
+            mediaKindOf(packet), packet.priority() == Packet.Priority.VIDEO_KEY, packet.size())
+        != PacketRoute.DATAGRAM;
+  }
+
+  @Override
   public void flush(Runnable done) {
     List<PacketSender.Outgoing> batch = null;
     synchronized (this) {

@@ -33,7 +33,7 @@ class DownlinkTest {
         int filler = downlink.probe(wantedBps, now);
         int bytes = (int) (bps / 8 / 100) + filler;
         written += bytes;
-        downlink.written(bytes, true, now);
+        downlink.written(bytes, true, true, now);
         double room = capacityBps == 0 ? Double.MAX_VALUE : capacityBps / 8.0 / 100;
         delivered = Math.min(written, delivered + room);
         if (now - lastReport >= 250 * MS) {
@@ -104,7 +104,8 @@ class DownlinkTest {
   @Test
   void aReceiverCannotClaimMoreThanWasWrittenOrGoBackwards() {
     Downlink d = new Downlink();
-    d.written(1000, true, 10 * MS);
+    d.written(1000, true, true, 10 * MS);
+    d.written(500, false, false, 11 * MS); // a datagram: not expected in reports
     d.report(Long.MAX_VALUE, 20 * MS);
     d.report(-5, 30 * MS);
     assertEquals(0, d.queueNanos());

@@ -285,7 +285,7 @@ final class WebTransportTransport implements Transport {
               if (chunk.isDone()) {
                 return null;
               }
-              deliver(chunk.getValue().copyToJavaArray());
+              deliver(chunk.getValue().copyToJavaArray(), false);
               readDatagrams(reader);
               return null;
             },
@@ -318,7 +318,7 @@ final class WebTransportTransport implements Transport {
                 deframer.feed(bytes, 0, bytes.length);
                 try {
                   for (byte[] p = deframer.next(); p != null; p = deframer.next()) {
-                    deliver(p);
+                    deliver(p, true);
                   }
                 } catch (WireFormatException e) {
                   Page.log("dropping a malformed stream from the server: " + e.getMessage());
@@ -333,9 +333,13 @@ final class WebTransportTransport implements Transport {
             error -> null);
   }
 
-  private void deliver(byte[] bytes) {
+  /**
+   * A packet from a stream ({@code reliable}) or a datagram; the receiver report counts only the
+   * first: the server does not expect datagrams, which may be lost, to arrive.
+   */
+  private void deliver(byte[] bytes, boolean reliable) {
     try {
-      listener.onPacket(PacketWrapper.decode(bytes), bytes.length);
+      listener.onPacket(PacketWrapper.decode(bytes), reliable ? bytes.length : 0);
     } catch (WireFormatException e) {
       Page.log("ignoring a malformed packet from the server: " + e.getMessage());
     }
