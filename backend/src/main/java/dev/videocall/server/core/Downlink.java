@@ -358,8 +358,4 @@ final class Downlink {
   synchronized boolean reported() {
     return reported;
   }
-
-  synchronized boolean probing() {
-    return probe != Probe.IDLE;
-  }
 }

@@ -70,28 +70,6 @@ public record Packet(
         layer);
   }
 
-  /** A packet of no layer that arrived at {@code arrivedNanos}. */
-  public Packet(
-      String meetingId,
-      String senderUserId,
-      long senderSessionId,
-      long targetSessionId,
-      Priority priority,
-      Stream stream,
-      byte[] bytes,
-      long arrivedNanos) {
-    this(
-        meetingId,
-        senderUserId,
-        senderSessionId,
-        targetSessionId,
-        priority,
-        stream,
-        bytes,
-        arrivedNanos,
-        Layer.NONE);
-  }
-
   /**
    * A camera frame's simulcast layer: {@code spatial} of {@code count} (0 the smallest), {@code
    * height} pixels tall.
