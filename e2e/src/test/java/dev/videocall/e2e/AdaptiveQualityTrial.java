@@ -94,6 +94,7 @@ class AdaptiveQualityTrial {
           Duration.ofSeconds(15),
           () -> "0".equals(cat.tileAttribute("ana", "data-layer")));
       Thread.sleep(3000); // what was queued before the switch drains
+      System.out.println(transport + ": watching cat from " + java.time.LocalTime.now());
       long benFrames = ben.framesDecoded("ana");
       long anaFrames = topFrames(ana);
       Watch limited = watch(cat, "ana", LIMITED);
@@ -122,6 +123,7 @@ class AdaptiveQualityTrial {
       tcp.setDown(LinkEmulator.Conditions.CLEAN);
       udp.setDown(LinkEmulator.Conditions.CLEAN);
       long lifted = System.nanoTime();
+      System.out.println(transport + ": limit lifted at " + java.time.LocalTime.now());
       waitUntil(
           "the limit lifted, cat is back on the largest layer within 10 s",
           Duration.ofSeconds(10),
@@ -154,10 +156,14 @@ class AdaptiveQualityTrial {
       Participant cat = new Participant(chromium.browser, "cat");
       people.add(cat);
       cat.open(server.meetingUrl("cat", "dyna")).connectWithoutCamera();
-      waitUntil(
-          "ana's three layers run while ben and cat show her large",
-          Duration.ofSeconds(20),
-          () -> "0,1,2".equals(ana.js("document.documentElement.dataset.cameraLayers")));
+      try {
+        waitUntil(
+            "ana's three layers run while ben and cat show her large",
+            Duration.ofSeconds(20),
+            () -> "0,1,2".equals(ana.js("document.documentElement.dataset.cameraLayers")));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; ana: " + layerState(ana), e);
+      }
       // each viewer pins the other: ana becomes a thumbnail on both pages
       pin(ben, "cat");
       pin(cat, "ben");
@@ -183,6 +189,13 @@ class AdaptiveQualityTrial {
       Artifacts.save("dynacast", people);
       people.forEach(Participant::close);
     }
+  }
+
+  private static String layerState(Participant p) {
+    return p.js(
+        "JSON.stringify({layers: document.documentElement.dataset.cameraLayers,"
+            + " sizes: document.documentElement.dataset.cameraLayerSizes,"
+            + " frames: document.documentElement.dataset.cameraLayerFrames})");
   }
 
   private static long topFrames(Participant p) {

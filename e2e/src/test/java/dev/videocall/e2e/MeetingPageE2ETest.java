@@ -447,9 +447,16 @@ class MeetingPageE2ETest {
         .locator("[data-peer-id] [data-role=pin]")
         .click(new com.microsoft.playwright.Locator.ClickOptions().setForce(true));
     assertEquals("true", ben.attr("[data-peer-id]", "data-pinned"));
-    ben.key("l");
+    // pinned: shown large at once, as in Meet and Jitsi
     assertEquals("speaker", ben.js("document.getElementById('tiles').dataset.layout"));
     shot(ben, "speaker-pinned");
+    // the layout button says "Grid view" now, and going back to the grid unpins
+    assertEquals("Grid view", ben.page.getAttribute("#toggle-layout", "aria-label"));
+    ben.key("l");
+    assertEquals("grid", ben.js("document.getElementById('tiles').dataset.layout"));
+    assertEquals("false", ben.attr("[data-peer-id]", "data-pinned"));
+    ben.key("l");
+    assertEquals("speaker", ben.js("document.getElementById('tiles').dataset.layout"));
     // help
     ben.key("?");
     assertTrue(ben.page.isVisible("#help"));

@@ -13,19 +13,22 @@ import java.util.ArrayDeque;
  *
  * <p>A limited link is not known to carry more until it does, so it is probed: for {@link
  * #PROBE_NANOS} the server adds filler ({@code PADDING}) up to what the receiver would want, at
- * most twice the limit; if no queue builds within {@link #SETTLE_NANOS} after, the limit rises to
- * that rate, or is forgotten when that was all the receiver wants. Filler waits behind media in the
- * outbox and is the first thing dropped there. A failed probe doubles the pause before the next
- * ({@link #PROBE_EVERY_MIN_NANOS} to {@link #PROBE_EVERY_MAX_NANOS}). Pure: the caller passes the
- * time. Thread-safe.
+ * most twice the limit; if no queue builds within {@link #SETTLE_NANOS} after (two reports in a row
+ * beyond the usual: one late report is a busy page), the limit rises to that rate, or is forgotten
+ * when that was all the receiver wants. A probe starts only on a drained link ({@link
+ * #DRAINED_NANOS}). Filler waits behind media in the outbox and is the first thing dropped there.
+ * The next probe follows a carried one after {@link #PROBE_AFTER_SUCCESS_NANOS}; a failed probe
+ * doubles the pause ({@link #PROBE_EVERY_MIN_NANOS} to {@link #PROBE_EVERY_MAX_NANOS}). Pure: the
+ * caller passes the time. Thread-safe.
  */
 final class Downlink {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Downlink.class);
   static final long CONGESTED_NANOS = 250_000_000L;
-  static final long PROBE_NANOS = 300_000_000L;
+  static final long PROBE_NANOS = 500_000_000L;
   static final long SETTLE_NANOS = 500_000_000L;
   static final long PROBE_EVERY_MIN_NANOS = 1_500_000_000L;
   static final long PROBE_EVERY_MAX_NANOS = 3_000_000_000L;
+  static final long PROBE_AFTER_SUCCESS_NANOS = 500_000_000L;
 
   /** Reports in a row behind by {@link #CONGESTED_NANOS} that make a full link. */
   static final int BEHIND_REPORTS = 3;
@@ -35,6 +38,13 @@ final class Downlink {
 
   /** A probe fails when it builds a queue this much above the link's usual. */
   static final long PROBE_QUEUE_NANOS = 100_000_000L;
+
+  /**
+   * A probe starts only when no report of the last second saw a queue above this: a link still
+   * draining the queue of its last congestion would hide the probe's own queue under its "usual"
+   * (it did: a probe "carried" 494 kbit/s on a 300 kbit/s link, see DownlinkTest).
+   */
+  static final long DRAINED_NANOS = 150_000_000L;
 
   /** How long after congestion no probe is tried: the queue must have drained first. */
   static final long QUIET_BEFORE_PROBE_NANOS = 1_500_000_000L;
@@ -82,6 +92,7 @@ final class Downlink {
   private long probeTargetBps;
   private long probeFillerBps;
   private int probeReports;
+  private int probeHighReports;
   private long probeThresholdNanos = PROBE_QUEUE_NANOS;
 
   /** The queue at the last few reports (about a second): the usual, before a probe. */
@@ -150,8 +161,15 @@ final class Downlink {
       probeReports++;
       probeMaxQueueNanos = Math.max(probeMaxQueueNanos, queue);
     }
-    if (probe != Probe.IDLE && queue > probeThresholdNanos) {
-      probeFailed = true; // the probe built a queue: the link does not carry its rate
+    if (probe != Probe.IDLE) {
+      probeHighReports = queue > probeThresholdNanos ? probeHighReports + 1 : 0;
+      // The probe built a queue: the link does not carry its rate. Two reports in a row, because
+      // a busy page that reads late now and then looks like a queue in one report (and probes
+      // failed falsely on a free link), while a probe beyond the link's rate keeps a queue that
+      // lasts for several.
+      if (probeHighReports >= 2) {
+        probeFailed = true;
+      }
     }
     recentQueues[recentIndex++ % recentQueues.length] = queue;
     long rate = receiveRateBps();
@@ -254,17 +272,29 @@ final class Downlink {
             || now - lastProbeEndNanos < probeEveryNanos) {
           return 0;
         }
+        // A page that has been late by up to X lately will be late by X during the probe too:
+        // only a queue beyond what was usual just before counts against the probe. The usual is
+        // the second largest of the last reports: one late report is a page's hiccup, a queue
+        // that is draining shows in several.
+        long highest = 0;
+        long usual = 0;
+        for (long q : recentQueues) {
+          if (q > highest) {
+            usual = highest;
+            highest = q;
+          } else {
+            usual = Math.max(usual, q);
+          }
+        }
+        if (usual > DRAINED_NANOS) {
+          return 0; // still draining (or a keyframe just crossed a slow link): not yet
+        }
         probe = Probe.SENDING;
         probeStartNanos = now;
         probeSentBytes = 0;
         probeFailed = false;
         probeReports = 0;
-        // A page that has been late by up to X lately will be late by X during the probe too:
-        // only a queue beyond what was usual just before counts against the probe.
-        long usual = 0;
-        for (long q : recentQueues) {
-          usual = Math.max(usual, q);
-        }
+        probeHighReports = 0;
         probeThresholdNanos = Math.max(PROBE_QUEUE_NANOS, usual + PROBE_QUEUE_NANOS / 2);
         probeMaxQueueNanos = 0;
         probeTargetBps = Math.min(wantedBps, 2 * limitBps);
@@ -303,24 +333,29 @@ final class Downlink {
 
   private void endProbe(boolean carried, long wantedBps, long now) {
     log.debug(
-        "probe to {} kbit/s (filler {} kbit/s, {} bytes) {}: max queue {} ms in {} reports,"
-            + " limit was {}",
+        "probe to {} kbit/s (filler {} kbit/s, {} bytes) {}: max queue {} ms in {} reports ({}"
+            + " high in a row), limit was {}",
         probeTargetBps / 1000,
         probeFillerBps / 1000,
         probeSentBytes,
         carried ? "carried" : "failed",
         probeMaxQueueNanos / 1_000_000,
         probeReports,
+        probeHighReports,
         limitBps / 1000);
+    probeHighReports = 0;
     probe = Probe.IDLE;
     lastProbeEndNanos = now;
     if (carried) {
-      probeEveryNanos = PROBE_EVERY_MIN_NANOS;
+      // the next step up soon: a link that carried this may carry much more (a limit lifted),
+      // and climbing from a small layer to the largest takes three doublings
+      probeEveryNanos = PROBE_AFTER_SUCCESS_NANOS;
       // all the receiver wants fits: no limit is known any more (until a queue says one)
       // (within 10 %: what the receiver wants moves with the layers' measured rates meanwhile)
       limitBps = probeTargetBps >= wantedBps * 9 / 10 ? 0 : probeTargetBps;
     } else {
-      probeEveryNanos = Math.min(PROBE_EVERY_MAX_NANOS, probeEveryNanos * 2);
+      probeEveryNanos =
+          Math.min(PROBE_EVERY_MAX_NANOS, Math.max(PROBE_EVERY_MIN_NANOS, probeEveryNanos * 2));
     }
   }
 

@@ -296,8 +296,13 @@ public final class Ingress {
           // is only ever a flood
           return Route.not(new Drop(Name.DROPPED_UNTARGETED_KEYFRAME_REQUEST));
         }
+        if (header.requestLayer > Packet.Layer.MAX_REQUESTED) {
+          return Route.not(new Drop(Name.DROPPED_BAD_LAYER));
+        }
         return Route.of(
-            Priority.CONTROL, header.requested == MediaType.SCREEN ? Stream.SCREEN : Stream.CAMERA);
+                Priority.CONTROL,
+                header.requested == MediaType.SCREEN ? Stream.SCREEN : Stream.CAMERA)
+            .inLayer(Packet.Layer.requested(header.requestLayer));
       case RTT:
         return new Route(Priority.CONTROL, Stream.NONE, true, null, "", Packet.Layer.NONE);
       default:
@@ -354,6 +359,7 @@ public final class Ingress {
     int layer;
     int layers;
     int height;
+    int requestLayer; // request_layer: 0 every layer, else 1 + the layer; unsigned
 
     static MediaHeader read(ByteString media) throws IOException {
       MediaHeader h = new MediaHeader();
@@ -369,6 +375,9 @@ public final class Ingress {
           h.keyframe = "key".equals(in.readStringRequireUtf8());
         } else if (field == 10 && wireType == WireFormat.WIRETYPE_VARINT) {
           h.requested = mediaType(in.readEnum());
+        } else if (field == 12 && wireType == WireFormat.WIRETYPE_VARINT) {
+          int requestLayer = in.readUInt32();
+          h.requestLayer = requestLayer < 0 ? Integer.MAX_VALUE : requestLayer; // above 2^31
         } else if (field == 8 && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
           h.readVideoMetadata(in);
         } else if (!in.skipField(tag)) {

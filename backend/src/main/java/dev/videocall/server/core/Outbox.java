@@ -71,7 +71,8 @@ public final class Outbox {
   private final Map<StreamKey, Long> waitingForKey = new HashMap<>();
 
   /** When a keyframe request for this receiver's camera / screen was last let through. */
-  private final long[] lastKeyframeRequestNanos = new long[Packet.Stream.values().length];
+  private final long[] lastKeyframeRequestNanos =
+      new long[Packet.Stream.values().length * (Packet.Layer.MAX_REQUESTED + 1)];
 
   private final AtomicInteger work = new AtomicInteger();
   private final Runnable onWritten = this::onWritten;
@@ -194,7 +195,7 @@ public final class Outbox {
         return true;
       case CONTROL:
       default:
-        if (p.stream() != Packet.Stream.NONE && coalesceKeyframeRequest(p.stream())) {
+        if (p.stream() != Packet.Stream.NONE && coalesceKeyframeRequest(p)) {
           counters.inc(Name.DROPPED_KEYFRAME_REQUEST_COALESCED);
           return true;
         }
@@ -207,14 +208,19 @@ public final class Outbox {
     }
   }
 
-  /** True when a keyframe request for {@code stream} was let through just before. */
-  private boolean coalesceKeyframeRequest(Packet.Stream stream) {
+  /**
+   * True when a keyframe request for the same stream and layer was let through just before: per
+   * layer, or a request for one layer would swallow another receiver's request for another.
+   */
+  private boolean coalesceKeyframeRequest(Packet request) {
     long now = System.nanoTime();
-    long last = lastKeyframeRequestNanos[stream.ordinal()];
+    int requested = Math.max(0, Math.min(Packet.Layer.MAX_REQUESTED, request.layer().spatial()));
+    int slot = request.stream().ordinal() * (Packet.Layer.MAX_REQUESTED + 1) + requested;
+    long last = lastKeyframeRequestNanos[slot];
     if (last != 0 && now - last < KEYFRAME_REQUEST_COALESCE_NANOS) {
       return true;
     }
-    lastKeyframeRequestNanos[stream.ordinal()] = now == 0 ? 1 : now;
+    lastKeyframeRequestNanos[slot] = now == 0 ? 1 : now;
     return false;
   }
 

@@ -15,7 +15,8 @@ package dev.videocall.server.core;
  * @param arrivedNanos when it reached this instance ({@link System#nanoTime}), for the relay
  *     latency and outbox delay histograms
  * @param layer for a camera frame of a sender that publishes several spatial layers (simulcast):
- *     which one; else {@link Layer#NONE}
+ *     which one; for a camera keyframe request, the layer asked for ({@link Layer#requested}); else
+ *     {@link Layer#NONE}
  */
 public record Packet(
     String meetingId,
@@ -76,6 +77,17 @@ public record Packet(
    */
   public record Layer(int spatial, int count, int height) {
     public static final Layer NONE = new Layer(0, 1, 0);
+
+    /** The largest {@link #requested} value: 1 + the largest spatial layer. */
+    public static final int MAX_REQUESTED = 3;
+
+    /**
+     * For a camera keyframe request: the layer it asks for, as on the wire ({@code request_layer}:
+     * 0 every layer, else 1 + the spatial layer), so that requests are coalesced per layer.
+     */
+    public static Layer requested(int requestLayer) {
+      return new Layer(requestLayer, 0, 0);
+    }
 
     /** Whether the sender publishes more than one spatial layer. */
     public boolean simulcast() {

@@ -668,7 +668,8 @@ public final class Relay implements AutoCloseable {
             senderSessionId,
             Priority.CONTROL,
             stream,
-            request.toByteArray()));
+            request.toByteArray(),
+            Packet.Layer.requested(layer + 1)));
   }
 
   private long newSessionId() {

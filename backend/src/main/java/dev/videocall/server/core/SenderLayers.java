@@ -21,6 +21,11 @@ final class SenderLayers {
   private int count = 1;
   private final long[] since = new long[LayerSelector.MAX_SPATIAL];
   private final long[] last = new long[LayerSelector.MAX_SPATIAL];
+  private boolean anyFrame;
+  private long lastFrameNanos;
+
+  /** No frame of any layer for this long: the camera is off, or its sender gone. */
+  static final long SENDING_NANOS = 2_000_000_000L;
 
   /** A layer with no frame for this long was paused. */
   private static final long PAUSE_NANOS = 500_000_000L;
@@ -30,6 +35,8 @@ final class SenderLayers {
    */
   synchronized void frame(Packet.Layer layer, int size, long now) {
     count = layer.count();
+    anyFrame = true;
+    lastFrameNanos = now;
     int i = layer.spatial();
     if (layer.height() > 0) {
       heights[i] = layer.height();
@@ -62,6 +69,15 @@ final class SenderLayers {
       bitrates[l] = bitrate(l);
     }
     selector.layers(count, heights.clone(), bitrates);
+  }
+
+  /**
+   * Whether a frame of any layer arrived within {@link #SENDING_NANOS} of {@code now}: a camera
+   * turned off, or a sender gone (a frame racing its leave can recreate these), takes no share of
+   * anyone's link and gets no demands.
+   */
+  synchronized boolean sending(long now) {
+    return anyFrame && now - lastFrameNanos <= SENDING_NANOS;
   }
 
   synchronized long bitrate(int layer) {

@@ -61,13 +61,19 @@ final class Simulcast {
     Downlink link = s.downlink();
     long limit = link.limitBps();
     long other = link.otherRateBps();
-    int cameras = s.selectors().size();
-    long share = limit == 0 ? 0 : Math.max(1, (limit - other) / cameras);
+    int cameras = 0;
+    for (long sender : s.selectors().keySet()) {
+      SenderLayers layers = room.layers().get(sender);
+      if (layers != null && layers.sending(now)) {
+        cameras++;
+      }
+    }
+    long share = limit == 0 ? 0 : Math.max(1, (limit - other) / Math.max(1, cameras));
     long wanted = other;
     for (var e : s.selectors().entrySet()) {
       SenderLayers layers = room.layers().get(e.getKey());
-      if (layers == null) {
-        continue;
+      if (layers == null || !layers.sending(now)) {
+        continue; // a camera that is off (or a sender gone) shares no link
       }
       LayerSelector selector = e.getValue();
       layers.describe(selector);
@@ -142,7 +148,11 @@ final class Simulcast {
     if (sessions.length == 0) {
       return;
     }
-    for (long sender : room.layers().keySet()) {
+    for (var entry : room.layers().entrySet()) {
+      long sender = entry.getKey();
+      if (!entry.getValue().sending(now)) {
+        continue; // its camera is off, or it is gone: nothing to demand
+      }
       int mask = 1; // the smallest layer always runs: a newcomer's first picture
       for (Session s : sessions) {
         LayerSelector selector = s.selectorOrNull(sender);

@@ -155,6 +155,14 @@ class IngressTest {
     Packet kr = relayed(Packets.keyframeRequest(99, MediaType.VIDEO));
     assertEquals(Priority.CONTROL, kr.priority());
     assertEquals(99, kr.targetSessionId());
+    assertEquals(Packet.Layer.requested(0), kr.layer(), "every layer");
+    // the layer asked for travels with the request: coalescing is per layer
+    assertEquals(
+        Packet.Layer.requested(3),
+        relayed(Packets.keyframeRequest(99, MediaType.VIDEO, 2)).layer(),
+        "layer 2 (request_layer 3)");
+    Ingress.Decision absurd = classify(Packets.keyframeRequest(99, MediaType.VIDEO, 3));
+    assertEquals(Name.DROPPED_BAD_LAYER, assertInstanceOf(Ingress.Drop.class, absurd).counter());
     for (PacketType t :
         new PacketType[] {
           PacketType.RSA_PUB_KEY,

@@ -59,6 +59,34 @@ class OutboxTest {
     return tags;
   }
 
+  /** A camera keyframe request to a sender, for {@code requestLayer} (0: every layer). */
+  private Packet keyframeRequest(int requestLayer) {
+    return new Packet(
+        "m",
+        "u",
+        1,
+        SENDER_A,
+        Priority.CONTROL,
+        Stream.CAMERA,
+        new byte[] {++tag},
+        Packet.Layer.requested(requestLayer));
+  }
+
+  /**
+   * Keyframe requests to one sender are coalesced per layer: a receiver switching to the largest
+   * layer must not lose its request to another receiver's request for the smallest just before
+   * (attack review finding (c): coalescing ignored the layer).
+   */
+  @Test
+  void keyframeRequestsAreCoalescedPerLayer() {
+    outbox.offer(keyframeRequest(1));
+    outbox.offer(keyframeRequest(3));
+    outbox.offer(keyframeRequest(1)); // the same as the first, just after: one is enough
+    outbox.offer(keyframeRequest(0));
+    assertEquals(List.of((byte) 1, (byte) 2, (byte) 4), writtenTags());
+    assertEquals(1, counters.get(Name.DROPPED_KEYFRAME_REQUEST_COALESCED));
+  }
+
   @Test
   void aHeldOutboxQueuesInOrderAndWritesNothingUntilReleased() {
     outbox.hold();

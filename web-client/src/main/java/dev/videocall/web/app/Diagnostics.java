@@ -7,8 +7,9 @@ import org.teavm.jso.dom.html.HTMLDocument;
 import org.teavm.jso.dom.html.HTMLElement;
 
 /**
- * Per-peer reception figures (frames per second, video bitrate, dropped frames) and this page's
- * round-trip time, in a panel and as each tile's connection-quality icon: good, fair or poor.
+ * Per-peer reception figures (frames per second, video bitrate, dropped frames, the picture size
+ * and layer received) and this page's round-trip time, in a panel and as each tile's
+ * connection-quality icon: good, fair or poor.
  */
 final class Diagnostics {
   private final HTMLElement panel;
@@ -61,9 +62,16 @@ final class Diagnostics {
       long droppedNow = p.framesDropped() - prev[2];
       last.put(key, new long[] {p.framesDecoded(), p.videoBytes(), p.framesDropped()});
       p.tile.attr("data-fps", Math.round(fps));
-      String quality = quality(p.person.cameraOn, fps, droppedNow, rttMs);
+      boolean reduced = p.person.cameraOn && p.pictureReduced();
+      String quality = quality(p.person.cameraOn, fps, droppedNow, rttMs, reduced);
+      String picture = p.person.cameraOn ? p.picture() : "";
       p.tile.quality(
-          quality, Math.round(fps) + " fps" + (rttMs >= 0 ? ", " + Math.round(rttMs) + " ms" : ""));
+          quality,
+          Math.round(fps)
+              + " fps"
+              + (picture.isEmpty() ? "" : ", " + picture)
+              + (reduced ? ", reduced for your connection" : "")
+              + (rttMs >= 0 ? ", " + Math.round(rttMs) + " ms" : ""));
       if (!visible) {
         continue;
       }
@@ -74,6 +82,7 @@ final class Diagnostics {
             p.person.name,
             String.valueOf(Math.round(fps)),
             String.valueOf(Math.round(kbps)),
+            picture.isEmpty() ? "–" : picture,
             String.valueOf(p.framesDropped()),
             quality
           }) {
@@ -88,13 +97,16 @@ final class Diagnostics {
 
   /**
    * Good: smooth video (or a camera that is off) and a short round trip; poor: a picture that
-   * stutters or frames being lost, or a round trip over 400 ms; fair in between.
+   * stutters or frames being lost, or a round trip over 400 ms; fair in between, or when the
+   * picture is {@code reduced} (a smaller layer than the tile shows, because the link carries no
+   * more).
    */
-  static String quality(boolean cameraOn, double fps, long droppedThisSecond, double rttMs) {
+  static String quality(
+      boolean cameraOn, double fps, long droppedThisSecond, double rttMs, boolean reduced) {
     if (rttMs > 400 || (cameraOn && (fps < 8 || droppedThisSecond > 5))) {
       return "poor";
     }
-    if (rttMs > 150 || (cameraOn && (fps < 20 || droppedThisSecond > 0))) {
+    if (rttMs > 150 || reduced || (cameraOn && (fps < 20 || droppedThisSecond > 0))) {
       return "fair";
     }
     return "good";

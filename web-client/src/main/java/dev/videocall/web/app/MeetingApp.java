@@ -184,7 +184,7 @@ final class MeetingApp
     el("join").setHidden(true);
     el("left").setHidden(true);
     el("meeting").setHidden(false);
-    selfTile = new Tile(doc, Tile.Kind.SELF, "self", true, () -> view.togglePin(selfTile));
+    selfTile = new Tile(doc, Tile.Kind.SELF, "self", true, () -> pin(selfTile));
     selfTile.root.setAttribute("id", "self-tile");
     selfTile.root.setAttribute("data-self", "true");
     selfTile.name(name + " (you)", name);
@@ -601,12 +601,7 @@ final class MeetingApp
               Devices.onEnded(screenTrack, this::onScreenEnded); // the browser's "Stop sharing"
               screen.setTrack(screenTrack);
               selfScreenTile =
-                  new Tile(
-                      doc,
-                      Tile.Kind.SCREEN,
-                      "self-screen",
-                      true,
-                      () -> view.togglePin(selfScreenTile));
+                  new Tile(doc, Tile.Kind.SCREEN, "self-screen", true, () -> pin(selfScreenTile));
               selfScreenTile.root.setAttribute("data-screen-share", "true");
               selfScreenTile.root.setAttribute("data-screen-of", user);
               selfScreenTile.root.setAttribute("data-self", "true");
@@ -790,6 +785,12 @@ final class MeetingApp
           action.run();
         });
     menu.appendChild(item);
+  }
+
+  /** Pins a tile (shown large) or unpins it; the layout button says what it now switches to. */
+  private void pin(Tile t) {
+    view.togglePin(t);
+    updateButtons();
   }
 
   private void toggleLayout() {
@@ -1151,7 +1152,7 @@ final class MeetingApp
   private void pin(Roster.Person p) {
     RemotePeer peer = peers.get(p.sessionId);
     if (peer != null) {
-      view.togglePin(peer.tile);
+      pin(peer.tile);
     }
   }
 
@@ -1204,11 +1205,7 @@ final class MeetingApp
     Tile[] made = new Tile[1];
     Tile t =
         new Tile(
-            doc,
-            Tile.Kind.SCREEN,
-            "screen-" + peer.person.sessionId,
-            false,
-            () -> view.togglePin(made[0]));
+            doc, Tile.Kind.SCREEN, "screen-" + peer.person.sessionId, false, () -> pin(made[0]));
     made[0] = t;
     t.root.setAttribute("data-screen-share", "true");
     t.root.setAttribute("data-screen-of", peer.person.userId);

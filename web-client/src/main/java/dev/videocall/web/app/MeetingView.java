@@ -7,8 +7,10 @@ import org.teavm.jso.dom.html.HTMLElement;
 /**
  * The tiles and where they go. Grid view: every tile as large as the space allows ({@link
  * Layout#grid}). Speaker view: one tile large (the pinned one, else the active speaker) and the
- * others in a strip. A shared screen is always large, with the cameras in the strip. The layout is
- * recomputed on every change and on every resize, so it always fits the window.
+ * others in a strip. A shared screen is always large, with the cameras in the strip, and so is a
+ * pinned tile: pinning says "show me this one", as in Meet and Jitsi (and the others then need only
+ * their small layers, which lets their senders stop the large ones). The layout is recomputed on
+ * every change and on every resize, so it always fits the window.
  */
 final class MeetingView {
   private static final double GAP = 8;
@@ -53,12 +55,18 @@ final class MeetingView {
     layout();
   }
 
+  /** Whether one tile is shown large: speaker view chosen, or a tile pinned. */
   boolean speakerView() {
-    return speakerView;
+    return speakerView || pinned != null;
   }
 
+  /** Speaker view on, or the grid: which also unpins (a pinned tile is always shown large). */
   void speakerView(boolean on) {
     speakerView = on;
+    if (!on && pinned != null) {
+      pinned.pinned(false);
+      pinned = null;
+    }
     layout();
   }
 
@@ -110,9 +118,10 @@ final class MeetingView {
     if (w <= 0 || h <= 0 || tiles.isEmpty()) {
       return;
     }
-    area.setAttribute("data-layout", speakerView || screen() != null ? "speaker" : "grid");
+    boolean speaker = speakerView || screen() != null || pinned != null;
+    area.setAttribute("data-layout", speaker ? "speaker" : "grid");
     area.setAttribute("data-tiles", String.valueOf(tiles.size()));
-    if ((speakerView || screen() != null) && tiles.size() > 1) {
+    if (speaker && tiles.size() > 1) {
       layoutSpeaker(w, h);
     } else {
       layoutGrid(ordered(), w, h);

@@ -38,6 +38,10 @@ final class RemotePeer {
   private final AudioContext audioContext;
   private final AudioJitterBuffer jitter = new AudioJitterBuffer();
   final VideoStreamDecoder camera;
+  private int cameraLayer;
+  private int cameraLayers = 1;
+  private int cameraWidth;
+  private int cameraHeight;
   private static final double SCREEN_GONE_MS = 1500;
   private double lastScreenFrameMs;
   private double screenEndedAtMs = -1e9;
@@ -76,9 +80,13 @@ final class RemotePeer {
               }
 
               @Override
-              public void size(int layer, int width, int height) {
+              public void size(int layer, int layers, int width, int height) {
                 tile.attr("data-layer", layer);
                 tile.attr("data-frame-height", height);
+                cameraLayer = layer;
+                cameraLayers = layers;
+                cameraWidth = width;
+                cameraHeight = height;
               }
             });
   }
@@ -193,6 +201,31 @@ final class RemotePeer {
   private void onAudioError(JSObject error) {
     Page.log("audio decoder error for " + person.userId + ": " + Page.message(error));
     audio = null; // reopened by the next packet; Opus frames decode independently
+  }
+
+  /**
+   * The camera picture received: "640×360", and which of the sender's layers ("layer 3 of 3") when
+   * it sends several; empty before the first keyframe.
+   */
+  String picture() {
+    if (cameraHeight == 0) {
+      return "";
+    }
+    String size = cameraWidth + "×" + cameraHeight;
+    return cameraLayers > 1 ? size + ", layer " + (cameraLayer + 1) + " of " + cameraLayers : size;
+  }
+
+  /**
+   * Whether the picture is smaller than its tile shows it and the sender has a larger layer: the
+   * server chose a smaller one because this page's link does not carry more (a tile that is small
+   * gets a small layer by design, and that is not reduced).
+   */
+  boolean pictureReduced() {
+    if (cameraLayers <= 1 || cameraLayer >= cameraLayers - 1 || cameraHeight == 0) {
+      return false;
+    }
+    double shown = tile.root.getClientHeight() * Page.devicePixelRatio();
+    return shown > cameraHeight * 1.5;
   }
 
   int framesDecoded() {

@@ -31,8 +31,11 @@ final class VideoStreamDecoder {
     /** A keyframe of spatial layer {@code layer} (0 without simulcast) is needed. */
     void requestKeyframe(int layer);
 
-    /** Frames now arrive at {@code width} x {@code height}, spatial layer {@code layer}. */
-    default void size(int layer, int width, int height) {}
+    /**
+     * Frames now arrive at {@code width} x {@code height}, spatial layer {@code layer} of {@code
+     * layers} (1 without simulcast).
+     */
+    default void size(int layer, int layers, int width, int height) {}
   }
 
   private final HTMLCanvasElement canvas;
@@ -96,7 +99,7 @@ final class VideoStreamDecoder {
     if (m.isKeyframe() && m.video != null && (m.video.height != height || layer != this.layer)) {
       height = m.video.height;
       this.layer = layer;
-      listener.size(layer, m.video.width, m.video.height);
+      listener.size(layer, Math.max(1, m.video.spatialLayers), m.video.width, m.video.height);
     }
     video.decode(EncodedChunk.video(m.isKeyframe(), m.timestamp, m.data));
   }
