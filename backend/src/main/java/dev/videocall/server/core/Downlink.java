@@ -62,9 +62,12 @@ final class Downlink {
 
   private long writtenTotal;
   private boolean reported;
-  private long otherBytes;
-  private long otherWindowStartNanos;
-  private long otherRateBps;
+
+  /** Everything but camera frames: audio, screen, control, filler. */
+  private final WindowRate other = new WindowRate();
+
+  /** Datagrams (WebTransport audio): on the link, not in the receiver's count. */
+  private final WindowRate datagrams = new WindowRate();
 
   /** (when, bytes received) of recent reports, for the receive rate. */
   private final ArrayDeque<long[]> reports = new ArrayDeque<>();
@@ -110,10 +113,13 @@ final class Downlink {
    */
   synchronized void written(int bytes, boolean camera, boolean reliable, long now) {
     if (!camera) {
-      other(bytes, now); // a datagram takes its share of the link too
+      other.add(bytes, now); // a datagram takes its share of the link too
     }
     if (!reliable) {
-      return; // a datagram may be lost: the receiver does not count them, nor do we
+      // a datagram may be lost: the receiver does not count them, so the queue is measured on
+      // the streams alone; but they load the link, and the limit is the whole link's
+      datagrams.add(bytes, now);
+      return;
     }
     writtenTotal += bytes;
 
@@ -179,6 +185,9 @@ final class Downlink {
       // either window counts a burst as it catches up, and a limit set too high makes layers flap
       long whileFull = (received - behindSince[1]) * 8 * 1_000_000_000L / behindFor;
       rate = rate == 0 ? whileFull : Math.min(rate, whileFull);
+    }
+    if (rate > 0) {
+      rate += datagrams.bps; // what the link carried besides the streams
     }
     if (congested) {
       lastCongestedNanos = now;
@@ -299,7 +308,7 @@ final class Downlink {
         probeMaxQueueNanos = 0;
         probeTargetBps = Math.min(wantedBps, 2 * limitBps);
         // the filler tops up what flows now to the target: the link carries the sum
-        probeFillerBps = Math.max(0, probeTargetBps - writtenRateBps(now));
+        probeFillerBps = Math.max(0, probeTargetBps - writtenRateBps(now) - datagrams.bps);
         return 0;
       }
       case SENDING -> {
@@ -364,19 +373,26 @@ final class Downlink {
     return limitBps;
   }
 
-  private void other(int bytes, long now) {
-    if (now - otherWindowStartNanos >= RATE_WINDOW_NANOS) {
-      long span = now - otherWindowStartNanos;
-      otherRateBps = span > 4 * RATE_WINDOW_NANOS ? 0 : otherBytes * 8 * 1_000_000_000L / span;
-      otherBytes = 0;
-      otherWindowStartNanos = now;
+  /** Bytes per window of {@link #RATE_WINDOW_NANOS}, as bits per second of the last window. */
+  private static final class WindowRate {
+    private long bytes;
+    private long windowStartNanos;
+    private long bps;
+
+    void add(int n, long now) {
+      if (now - windowStartNanos >= RATE_WINDOW_NANOS) {
+        long span = now - windowStartNanos;
+        bps = span > 4 * RATE_WINDOW_NANOS ? 0 : bytes * 8 * 1_000_000_000L / span;
+        bytes = 0;
+        windowStartNanos = now;
+      }
+      bytes += n;
     }
-    otherBytes += bytes;
   }
 
   /** What is written to this link besides camera frames, bits per second. */
   synchronized long otherRateBps() {
-    return otherRateBps;
+    return other.bps;
   }
 
   /** Whether data waits on the way now (a queue beyond the link's usual). */
