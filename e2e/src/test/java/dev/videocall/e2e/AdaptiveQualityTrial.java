@@ -157,10 +157,11 @@ class AdaptiveQualityTrial {
       people.add(cat);
       cat.open(server.meetingUrl("cat", "dyna")).connectWithoutCamera();
       try {
+        // (the middle layer may pause meanwhile: nobody needs it, which is dynacast at work)
         waitUntil(
-            "ana's three layers run while ben and cat show her large",
+            "ana's largest layer runs while ben and cat show her large",
             Duration.ofSeconds(20),
-            () -> "0,1,2".equals(ana.js("document.documentElement.dataset.cameraLayers")));
+            () -> ana.js("document.documentElement.dataset.cameraLayers").contains("2"));
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "; ana: " + layerState(ana), e);
       }

@@ -5,7 +5,7 @@ import java.util.ArrayDeque;
 /**
  * What one receiver's link carries, measured end to end. The server counts the bytes it writes to
  * the receiver, with when; the receiver reports the bytes it has received ({@code RECEIVER_REPORT},
- * four times a second). The first byte written and not yet received says how long data now waits on
+ * ten times a second). The first byte written and not yet received says how long data now waits on
  * the way: its age is the queue in every buffer between us, whatever the transport (a WebSocket's
  * kernel buffers take megabytes and complete writes long before the link carries them; QUIC has its
  * own). When that age grows past {@link #CONGESTED_NANOS} above the link's usual, the link is full
@@ -13,27 +13,27 @@ import java.util.ArrayDeque;
  *
  * <p>A limited link is not known to carry more until it does, so it is probed: for {@link
  * #PROBE_NANOS} the server adds filler ({@code PADDING}) up to what the receiver would want, at
- * most twice the limit; if no queue builds within {@link #SETTLE_NANOS} after (two reports in a row
- * beyond the usual: one late report is a busy page), the limit rises to that rate, or is forgotten
- * when that was all the receiver wants. A probe starts only on a drained link ({@link
- * #DRAINED_NANOS}). Filler waits behind media in the outbox and is the first thing dropped there.
- * The next probe follows a carried one after {@link #PROBE_AFTER_SUCCESS_NANOS}; a failed probe
- * doubles the pause ({@link #PROBE_EVERY_MIN_NANOS} to {@link #PROBE_EVERY_MAX_NANOS}). Pure: the
- * caller passes the time. Thread-safe.
+ * most 1.5 times the limit (twice after a probe that carried); if no queue builds within {@link
+ * #SETTLE_NANOS} after (two reports in a row beyond the usual: one late report is a busy page), the
+ * limit rises to that rate, or is forgotten when that was all the receiver wants. A probe starts
+ * only on a drained link ({@link #DRAINED_NANOS}). Filler waits behind media in the outbox and is
+ * the first thing dropped there. The next probe follows a carried one after {@link
+ * #PROBE_AFTER_SUCCESS_NANOS}; a failed probe doubles the pause ({@link #PROBE_EVERY_MIN_NANOS} to
+ * {@link #PROBE_EVERY_MAX_NANOS}). Pure: the caller passes the time. Thread-safe.
  */
 final class Downlink {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Downlink.class);
   static final long CONGESTED_NANOS = 250_000_000L;
-  static final long PROBE_NANOS = 500_000_000L;
+  static final long PROBE_NANOS = 700_000_000L;
   static final long SETTLE_NANOS = 500_000_000L;
   static final long PROBE_EVERY_MIN_NANOS = 1_500_000_000L;
   static final long PROBE_EVERY_MAX_NANOS = 3_000_000_000L;
   static final long PROBE_AFTER_SUCCESS_NANOS = 500_000_000L;
 
-  /** Reports in a row behind by {@link #CONGESTED_NANOS} that make a full link. */
-  static final int BEHIND_REPORTS = 3;
+  /** How long reports must stay behind by {@link #CONGESTED_NANOS} to make a full link. */
+  static final long BEHIND_NANOS = 500_000_000L;
 
-  /** A queue that shrank by this much since the last report is draining, not full. */
+  /** A queue that shrank by this much in 250 ms is draining, not full. */
   static final long CATCHING_UP_NANOS = 50_000_000L;
 
   /** A probe fails when it builds a queue this much above the link's usual. */
@@ -95,11 +95,12 @@ final class Downlink {
   private long probeTargetBps;
   private long probeFillerBps;
   private int probeReports;
-  private int probeHighReports;
+  private boolean probeHigh; // the last report during the probe was behind: the next decides
+  private boolean lastProbeCarried;
   private long probeThresholdNanos = PROBE_QUEUE_NANOS;
 
   /** The queue at the last few reports (about a second): the usual, before a probe. */
-  private final long[] recentQueues = new long[4];
+  private final long[] recentQueues = new long[10];
 
   private int recentIndex;
   private long probeMaxQueueNanos;
@@ -152,30 +153,31 @@ final class Downlink {
     queueAgeNanos = oldestUndeliveredAge(received, now);
     baseline(queueAgeNanos, now);
     long queue = queueAgeNanos - baselineNanos;
-    // Behind in BEHIND_REPORTS reports in a row, and not catching up: a page busy for a moment
-    // (a 2-core machine starting decoders) reads late and then catches up at once; behind a full
-    // link, the queue stays or grows.
-    boolean behind = queue > CONGESTED_NANOS && queueAgeNanos >= lastAgeNanos - CATCHING_UP_NANOS;
+    // Behind for BEHIND_NANOS in every report, and not catching up: a page busy for a moment (a
+    // 2-core machine starting decoders) reads late and then catches up at once; behind a full
+    // link, the queue stays or grows (or shrinks slowly: by less than a fifth of the time).
+    long sinceLast = previous == null ? 0 : now - previous[0];
+    boolean behind =
+        queue > CONGESTED_NANOS
+            && queueAgeNanos >= lastAgeNanos - CATCHING_UP_NANOS * sinceLast / 250_000_000L;
     lastAgeNanos = queueAgeNanos;
     if (!behind) {
       behindReports = 0;
     } else if (behindReports++ == 0) {
       behindSince = new long[] {now, received};
     }
-    congested = behindReports >= BEHIND_REPORTS;
+    congested = behindReports >= 2 && now - behindSince[0] >= BEHIND_NANOS;
     if (probe != Probe.IDLE) {
       probeReports++;
       probeMaxQueueNanos = Math.max(probeMaxQueueNanos, queue);
-    }
-    if (probe != Probe.IDLE) {
-      probeHighReports = queue > probeThresholdNanos ? probeHighReports + 1 : 0;
-      // The probe built a queue: the link does not carry its rate. Two reports in a row, because
-      // a busy page that reads late now and then looks like a queue in one report (and probes
-      // failed falsely on a free link), while a probe beyond the link's rate keeps a queue that
-      // lasts for several.
-      if (probeHighReports >= 2) {
+      // A report behind by more than the threshold is a queue the probe built, or a busy page
+      // that read late once (probes failed falsely on a free link for that). Reports come ten
+      // times a second and a page's stall delays one (its timer waits too): a queue in two
+      // reports in a row is the link's.
+      if (probeHigh && queue > probeThresholdNanos) {
         probeFailed = true;
       }
+      probeHigh = queue > probeThresholdNanos;
     }
     recentQueues[recentIndex++ % recentQueues.length] = queue;
     long rate = receiveRateBps();
@@ -191,6 +193,7 @@ final class Downlink {
     }
     if (congested) {
       lastCongestedNanos = now;
+      lastProbeCarried = false; // from a full link, probe carefully again
       if (rate > 0) {
         // what arrived while the link was full, less a margin: reports arrive with the jitter of
         // a busy page, and a limit set too high makes the layers above it flap
@@ -238,21 +241,43 @@ final class Downlink {
     return 0;
   }
 
-  /** What was written over the last second, bits per second. */
+  /**
+   * What flows to the receiver now, bits per second: the least written in any of the last three
+   * seconds. Not the last second's: a keyframe just written would shrink a probe's filler (it did,
+   * and a probe at 1.1 times a slow link passed); not a longer average: the flow before a
+   * congestion, higher, would leave no filler at all.
+   */
   private long writtenRateBps(long now) {
-    long[] last = written.peekLast();
-    if (last == null) {
-      return 0;
+    long least = Long.MAX_VALUE;
+    for (int second = 0; second < 3; second++) {
+      least =
+          Math.min(
+              least,
+              writtenBetween(now - (second + 1) * 1_000_000_000L, now - second * 1_000_000_000L));
     }
-    long from = last[1];
-    for (java.util.Iterator<long[]> it = written.descendingIterator(); it.hasNext(); ) {
-      long[] sample = it.next();
-      if (now - sample[0] > 1_000_000_000L) {
-        break;
+    return least * 8;
+  }
+
+  /** Bytes written after {@code from} and up to {@code to}, as far as the samples tell. */
+  private long writtenBetween(long from, long to) {
+    long atFrom = -1;
+    long atTo = -1;
+    long first = -1;
+    for (long[] sample : written) {
+      if (first < 0) {
+        first = sample[0];
       }
-      from = sample[1];
+      if (sample[0] <= from) {
+        atFrom = sample[1];
+      }
+      if (sample[0] <= to) {
+        atTo = sample[1];
+      }
     }
-    return (writtenTotal - from) * 8;
+    if (first < 0 || first > from) {
+      return Long.MAX_VALUE; // not known that far back: no bound from this second
+    }
+    return Math.max(0, atTo - atFrom);
   }
 
   private long receiveRateBps() {
@@ -303,10 +328,16 @@ final class Downlink {
         probeSentBytes = 0;
         probeFailed = false;
         probeReports = 0;
-        probeHighReports = 0;
-        probeThresholdNanos = Math.max(PROBE_QUEUE_NANOS, usual + PROBE_QUEUE_NANOS / 2);
+        probeHigh = false;
+        // (at most half of it more: on a slow link keyframes make queues of their own, and a
+        // threshold that followed them up to 200 ms let a probe at 1.6 times the link pass)
+        probeThresholdNanos = PROBE_QUEUE_NANOS + Math.min(usual, PROBE_QUEUE_NANOS) / 2;
         probeMaxQueueNanos = 0;
-        probeTargetBps = Math.min(wantedBps, 2 * limitBps);
+        // half as much again as the limit; twice the limit right after a probe that carried (the
+        // link has shown room: a lifted limit is found in a few steps). Twice at once overloaded
+        // a limited link by 0.7 s of filler when the limit before was a little too high, and the
+        // viewer's picture froze for as long.
+        probeTargetBps = Math.min(wantedBps, lastProbeCarried ? 2 * limitBps : limitBps * 3 / 2);
         // the filler tops up what flows now to the target: the link carries the sum
         probeFillerBps = Math.max(0, probeTargetBps - writtenRateBps(now) - datagrams.bps);
         return 0;
@@ -329,8 +360,11 @@ final class Downlink {
       case SETTLING -> {
         if (probeFailed) {
           endProbe(false, wantedBps, now);
-        } else if (now - probeStartNanos >= PROBE_NANOS + SETTLE_NANOS) {
-          endProbe(true, wantedBps, now); // no queue built up: the link carries the probe's rate
+        } else if (now - probeStartNanos
+            >= PROBE_NANOS + SETTLE_NANOS + (probeHigh ? 1 : 0) * 500_000_000L) {
+          // no queue built up: the link carries the probe's rate (a last report behind waits for
+          // the next, up to half a second, to tell a queue from a late page)
+          endProbe(!probeHigh, wantedBps, now);
         }
         return 0;
       }
@@ -342,19 +376,19 @@ final class Downlink {
 
   private void endProbe(boolean carried, long wantedBps, long now) {
     log.debug(
-        "probe to {} kbit/s (filler {} kbit/s, {} bytes) {}: max queue {} ms in {} reports ({}"
-            + " high in a row), limit was {}",
+        "probe to {} kbit/s (filler {} kbit/s, {} bytes) {}: max queue {} ms in {} reports,"
+            + " limit was {}",
         probeTargetBps / 1000,
         probeFillerBps / 1000,
         probeSentBytes,
         carried ? "carried" : "failed",
         probeMaxQueueNanos / 1_000_000,
         probeReports,
-        probeHighReports,
         limitBps / 1000);
-    probeHighReports = 0;
+    probeHigh = false;
     probe = Probe.IDLE;
     lastProbeEndNanos = now;
+    lastProbeCarried = carried;
     if (carried) {
       // the next step up soon: a link that carried this may carry much more (a limit lifted),
       // and climbing from a small layer to the largest takes three doublings

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Downlink} on a simulated link: the server writes at some rate, the link carries at most
- * its capacity (a FIFO behind it), and the receiver reports what arrived four times a second.
+ * its capacity (a FIFO behind it), and the receiver reports what arrived ten times a second.
  */
 class DownlinkTest {
   private static final long MS = 1_000_000L;
@@ -21,7 +21,8 @@ class DownlinkTest {
     double delivered; // bytes out of the bottleneck
     long written;
     long lastReport = now;
-    int keyframeBytes; // written once a second on top of the flow (0: none)
+    // written every 3 s on top of the flow, as the page's encoders do (0: none)
+    int keyframeBytes;
     long datagramBps; // audio as WebTransport datagrams: on the link, never in reports
     int lateEvery; // every n-th report comes from a page that read nothing for 200 ms (0: never)
     int reports;
@@ -39,7 +40,7 @@ class DownlinkTest {
         now += 10 * MS;
         int filler = downlink.probe(wantedBps, now);
         int bytes = (int) (bps / 8 / 100) + filler;
-        if (keyframeBytes > 0 && now - lastKeyframe >= 1_000 * MS) {
+        if (keyframeBytes > 0 && now - lastKeyframe >= 3_000 * MS) {
           lastKeyframe = now;
           bytes += keyframeBytes;
         }
@@ -57,7 +58,7 @@ class DownlinkTest {
         while (now - deliveredAt.peekFirst()[0] > 200 * MS) {
           deliveredAt.pollFirst();
         }
-        if (now - lastReport >= 250 * MS) {
+        if (now - lastReport >= 100 * MS) {
           lastReport = now;
           boolean late = lateEvery > 0 && ++reports % lateEvery == 0;
           // a late page has counted only what it read 200 ms ago (its count never goes back)
@@ -173,7 +174,7 @@ class DownlinkTest {
     link.delivered = link.written;
     link.run(5_000, 150_000, 800_000);
     link.capacityBps = 0; // lifted
-    link.lateEvery = 3;
+    link.lateEvery = 7;
     long start = link.now;
     while (link.downlink.limitBps() != 0 && link.now - start < 15_000 * MS) {
       link.run(100, 150_000, 800_000);
