@@ -457,6 +457,21 @@ class MeetingPageE2ETest {
     assertEquals("false", ben.attr("[data-peer-id]", "data-pinned"));
     ben.key("l");
     assertEquals("speaker", ben.js("document.getElementById('tiles').dataset.layout"));
+    // connection details: per peer, the picture received (its size; its layer when several)
+    ben.key("d");
+    assertTrue(ben.page.isVisible("#diagnostics"));
+    waitUntil(
+        "the details list ann with her picture's size",
+        Duration.ofSeconds(5),
+        () -> {
+          String row = ben.page.innerText("#diagnostics-rows");
+          return row.contains("Ann") && row.contains("640×360");
+        });
+    assertTrue(
+        ben.page.getAttribute("[data-peer-id] [data-role=quality]", "title").contains("640×360"),
+        "the quality icon's title says the picture too");
+    shot(ben, "diagnostics");
+    ben.key("d");
     // help
     ben.key("?");
     assertTrue(ben.page.isVisible("#help"));

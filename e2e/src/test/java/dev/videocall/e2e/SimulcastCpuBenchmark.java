@@ -60,10 +60,15 @@ class SimulcastCpuBenchmark {
         Set<Long> anaRoots = chromiumRoots();
         anaRoots.removeAll(before);
         try (Chromium viewers = Chromium.launch()) {
-          for (int round = 0; round < ROUNDS; round++) {
+          // round 0 warms up the server's JIT and the browsers (its server figures were twice
+          // the later ones): not a result
+          for (int round = 0; round <= ROUNDS; round++) {
             for (boolean simulcast : new boolean[] {false, true}) {
-              runs.add(run(server, anaBrowser, viewers, anaRoots, simulcast, round));
-              System.out.println(runs.get(runs.size() - 1));
+              Run r = run(server, anaBrowser, viewers, anaRoots, simulcast, round);
+              System.out.println((round == 0 ? "warm-up: " : "") + r);
+              if (round > 0) {
+                runs.add(r);
+              }
             }
           }
         }
@@ -100,7 +105,9 @@ class SimulcastCpuBenchmark {
             + WINDOW.toSeconds()
             + " s per run after "
             + WARM_UP.toSeconds()
-            + " s of warm-up, runs alternating; CPU % is of one core. Ratio three layers / one"
+            + " s of warm-up, runs alternating after a first pair that is not counted; CPU % is of"
+            + " one core; dynacast pauses the middle layer when no viewer needs it (its frames in"
+            + " the last column). Ratio three layers / one"
             + String.format(
                 Locale.ROOT,
                 " layer: sender %.2fx, server per packet %.2fx.\n\n",

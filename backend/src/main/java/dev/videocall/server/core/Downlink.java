@@ -40,9 +40,9 @@ final class Downlink {
   static final long PROBE_QUEUE_NANOS = 100_000_000L;
 
   /**
-   * A probe starts only when no report of the last second saw a queue above this: a link still
-   * draining the queue of its last congestion would hide the probe's own queue under its "usual"
-   * (it did: a probe "carried" 494 kbit/s on a 300 kbit/s link, see DownlinkTest).
+   * A probe starts only when at most one of the last ten reports saw a queue above this: a link
+   * still draining the queue of its last congestion would hide the probe's own queue under its
+   * "usual" (it did: a probe "carried" 494 kbit/s on a 300 kbit/s link, see DownlinkTest).
    */
   static final long DRAINED_NANOS = 150_000_000L;
 
@@ -97,6 +97,7 @@ final class Downlink {
   private int probeReports;
   private boolean probeHigh; // the last report during the probe was behind: the next decides
   private boolean lastProbeCarried;
+  private int reportsAfterProbe;
   private long probeThresholdNanos = PROBE_QUEUE_NANOS;
 
   /** The queue at the last few reports (about a second): the usual, before a probe. */
@@ -159,7 +160,7 @@ final class Downlink {
     long sinceLast = previous == null ? 0 : now - previous[0];
     boolean behind =
         queue > CONGESTED_NANOS
-            && queueAgeNanos >= lastAgeNanos - CATCHING_UP_NANOS * sinceLast / 250_000_000L;
+            && queueAgeNanos >= lastAgeNanos - sinceLast / (250_000_000L / CATCHING_UP_NANOS);
     lastAgeNanos = queueAgeNanos;
     if (!behind) {
       behindReports = 0;
@@ -170,6 +171,9 @@ final class Downlink {
     if (probe != Probe.IDLE) {
       probeReports++;
       probeMaxQueueNanos = Math.max(probeMaxQueueNanos, queue);
+      if (now - probeStartNanos >= PROBE_NANOS) {
+        reportsAfterProbe++;
+      }
       // A report behind by more than the threshold is a queue the probe built, or a busy page
       // that read late once (probes failed falsely on a free link for that). Reports come ten
       // times a second and a page's stall delays one (its timer waits too): a queue in two
@@ -185,11 +189,11 @@ final class Downlink {
     if (congested && behindFor >= 400_000_000L) {
       // while the link was full; the smaller of the two: a page that was late at the start of
       // either window counts a burst as it catches up, and a limit set too high makes layers flap
-      long whileFull = (received - behindSince[1]) * 8 * 1_000_000_000L / behindFor;
+      long whileFull = (long) ((received - behindSince[1]) * 8e9 / behindFor);
       rate = rate == 0 ? whileFull : Math.min(rate, whileFull);
     }
     if (rate > 0) {
-      rate += datagrams.bps; // what the link carried besides the streams
+      rate += datagrams.bps(now); // what the link carried besides the streams
     }
     if (congested) {
       lastCongestedNanos = now;
@@ -255,7 +259,7 @@ final class Downlink {
               least,
               writtenBetween(now - (second + 1) * 1_000_000_000L, now - second * 1_000_000_000L));
     }
-    return least * 8;
+    return least == Long.MAX_VALUE ? -1 : least * 8; // -1: not known yet
   }
 
   /** Bytes written after {@code from} and up to {@code to}, as far as the samples tell. */
@@ -323,12 +327,17 @@ final class Downlink {
         if (usual > DRAINED_NANOS) {
           return 0; // still draining (or a keyframe just crossed a slow link): not yet
         }
+        long flow = writtenRateBps(now);
+        if (flow < 0) {
+          return 0; // what flows now is not known yet
+        }
         probe = Probe.SENDING;
         probeStartNanos = now;
         probeSentBytes = 0;
         probeFailed = false;
         probeReports = 0;
         probeHigh = false;
+        reportsAfterProbe = 0;
         // (at most half of it more: on a slow link keyframes make queues of their own, and a
         // threshold that followed them up to 200 ms let a probe at 1.6 times the link pass)
         probeThresholdNanos = PROBE_QUEUE_NANOS + Math.min(usual, PROBE_QUEUE_NANOS) / 2;
@@ -339,7 +348,7 @@ final class Downlink {
         // viewer's picture froze for as long.
         probeTargetBps = Math.min(wantedBps, lastProbeCarried ? 2 * limitBps : limitBps * 3 / 2);
         // the filler tops up what flows now to the target: the link carries the sum
-        probeFillerBps = Math.max(0, probeTargetBps - writtenRateBps(now) - datagrams.bps);
+        probeFillerBps = Math.max(0, probeTargetBps - flow - datagrams.bps(now));
         return 0;
       }
       case SENDING -> {
@@ -363,8 +372,10 @@ final class Downlink {
         } else if (now - probeStartNanos
             >= PROBE_NANOS + SETTLE_NANOS + (probeHigh ? 1 : 0) * 500_000_000L) {
           // no queue built up: the link carries the probe's rate (a last report behind waits for
-          // the next, up to half a second, to tell a queue from a late page)
-          endProbe(!probeHigh, wantedBps, now);
+          // the next, up to half a second, to tell a queue from a late page). Only if reports
+          // said so: a page that stopped reporting (stalled, a background tab, a client that
+          // fakes a limit and goes quiet) proves nothing, and the limit must not climb on silence.
+          endProbe(!probeHigh && reportsAfterProbe >= 2 && probeReports >= 3, wantedBps, now);
         }
         return 0;
       }
@@ -410,8 +421,13 @@ final class Downlink {
   /** Bytes per window of {@link #RATE_WINDOW_NANOS}, as bits per second of the last window. */
   private static final class WindowRate {
     private long bytes;
-    private long windowStartNanos;
+    private long windowStartNanos = Long.MIN_VALUE / 2; // none yet (nanoTime may be negative)
     private long bps;
+
+    /** The last window's rate; 0 once nothing has come for two windows (a stream stopped). */
+    long bps(long now) {
+      return now - windowStartNanos > 2 * RATE_WINDOW_NANOS ? 0 : bps;
+    }
 
     void add(int n, long now) {
       if (now - windowStartNanos >= RATE_WINDOW_NANOS) {
@@ -425,8 +441,8 @@ final class Downlink {
   }
 
   /** What is written to this link besides camera frames, bits per second. */
-  synchronized long otherRateBps() {
-    return other.bps;
+  synchronized long otherRateBps(long now) {
+    return other.bps(now);
   }
 
   /** Whether data waits on the way now (a queue beyond the link's usual). */

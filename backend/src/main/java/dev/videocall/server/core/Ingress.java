@@ -299,10 +299,10 @@ public final class Ingress {
         if (header.requestLayer > Packet.Layer.MAX_REQUESTED) {
           return Route.not(new Drop(Name.DROPPED_BAD_LAYER));
         }
-        return Route.of(
-                Priority.CONTROL,
-                header.requested == MediaType.SCREEN ? Stream.SCREEN : Stream.CAMERA)
-            .inLayer(Packet.Layer.requested(header.requestLayer));
+        boolean screen = header.requested == MediaType.SCREEN;
+        // a screen is one layer: a layer asked of it is "the screen", coalesced as one
+        return Route.of(Priority.CONTROL, screen ? Stream.SCREEN : Stream.CAMERA)
+            .inLayer(Packet.Layer.requested(screen ? 0 : header.requestLayer));
       case RTT:
         return new Route(Priority.CONTROL, Stream.NONE, true, null, "", Packet.Layer.NONE);
       default:

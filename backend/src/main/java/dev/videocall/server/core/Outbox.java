@@ -215,12 +215,22 @@ public final class Outbox {
   private boolean coalesceKeyframeRequest(Packet request) {
     long now = System.nanoTime();
     int requested = Math.max(0, Math.min(Packet.Layer.MAX_REQUESTED, request.layer().spatial()));
-    int slot = request.stream().ordinal() * (Packet.Layer.MAX_REQUESTED + 1) + requested;
-    long last = lastKeyframeRequestNanos[slot];
-    if (last != 0 && now - last < KEYFRAME_REQUEST_COALESCE_NANOS) {
-      return true;
+    int base = request.stream().ordinal() * (Packet.Layer.MAX_REQUESTED + 1);
+    // a request for every layer (slot 0) covers each layer's too, and is covered by none of them
+    for (int slot : requested == 0 ? new int[] {base} : new int[] {base, base + requested}) {
+      long last = lastKeyframeRequestNanos[slot];
+      if (last != 0 && now - last < KEYFRAME_REQUEST_COALESCE_NANOS) {
+        return true;
+      }
     }
-    lastKeyframeRequestNanos[slot] = now == 0 ? 1 : now;
+    long stamp = now == 0 ? 1 : now;
+    if (requested == 0) {
+      for (int l = 0; l <= Packet.Layer.MAX_REQUESTED; l++) {
+        lastKeyframeRequestNanos[base + l] = stamp;
+      }
+    } else {
+      lastKeyframeRequestNanos[base + requested] = stamp;
+    }
     return false;
   }
 

@@ -79,7 +79,7 @@ public record Packet(
     public static final Layer NONE = new Layer(0, 1, 0);
 
     /** The largest {@link #requested} value: 1 + the largest spatial layer. */
-    public static final int MAX_REQUESTED = 3;
+    public static final int MAX_REQUESTED = LayerSelector.MAX_SPATIAL;
 
     /**
      * For a camera keyframe request: the layer it asks for, as on the wire ({@code request_layer}:

@@ -60,7 +60,7 @@ final class Simulcast {
     }
     Downlink link = s.downlink();
     long limit = link.limitBps();
-    long other = link.otherRateBps();
+    long other = link.otherRateBps(now);
     int cameras = 0;
     for (long sender : s.selectors().keySet()) {
       SenderLayers layers = room.layers().get(sender);

@@ -24,6 +24,7 @@ class DownlinkTest {
     // written every 3 s on top of the flow, as the page's encoders do (0: none)
     int keyframeBytes;
     long datagramBps; // audio as WebTransport datagrams: on the link, never in reports
+    boolean silent; // the page sends no reports (stalled, a background tab, a hostile client)
     int lateEvery; // every n-th report comes from a page that read nothing for 200 ms (0: never)
     int reports;
     long lastReported;
@@ -58,7 +59,7 @@ class DownlinkTest {
         while (now - deliveredAt.peekFirst()[0] > 200 * MS) {
           deliveredAt.pollFirst();
         }
-        if (now - lastReport >= 100 * MS) {
+        if (!silent && now - lastReport >= 100 * MS) {
           lastReport = now;
           boolean late = lateEvery > 0 && ++reports % lateEvery == 0;
           // a late page has counted only what it read 200 ms ago (its count never goes back)
@@ -109,6 +110,23 @@ class DownlinkTest {
           link.downlink.limitBps() <= 300_000 && link.downlink.limitBps() > 0,
           "after " + (i + 1) + " s: " + link.downlink.limitBps());
     }
+  }
+
+  /**
+   * Attack review: a probe that heard no report "carried", and the limit climbed on silence, 1.5x
+   * then 2x every two seconds, until large layers went down a weak link.
+   */
+  @Test
+  void aPageThatStopsReportingNeverRaisesTheLimit() {
+    Link link = new Link(300_000);
+    link.run(3_000, 800_000, 800_000);
+    link.delivered = link.written;
+    link.run(2_000, 150_000, 800_000);
+    long limit = link.downlink.limitBps();
+    assertTrue(limit > 0 && limit <= 300_000, "limit " + limit);
+    link.silent = true;
+    link.run(15_000, 150_000, 800_000);
+    assertEquals(limit, link.downlink.limitBps(), "silence proves nothing");
   }
 
   @Test

@@ -79,6 +79,7 @@ final class MeetingApp
     this.codec = "vp9".equalsIgnoreCase(requested) ? CameraPublisher.VP9 : CameraPublisher.VP8;
     this.audio = newAudioContext();
     this.view = new MeetingView(el("tiles"));
+    view.onUnpinned(this::updateButtons); // the layout button says what it switches to
     this.toasts = new Toasts(el("toasts"));
     this.diagnostics = new Diagnostics(el("diagnostics"), el("diagnostics-rows"), el("rtt"));
     this.access = new MeetingAccess(meeting, user);

@@ -21,8 +21,15 @@ final class MeetingView {
   private Tile pinned;
   private Tile activeSpeaker;
 
+  /** Told when a pinned tile goes (its person left, its screen ended): the layout changed. */
+  private Runnable unpinned = () -> {};
+
   MeetingView(HTMLElement area) {
     this.area = area;
+  }
+
+  void onUnpinned(Runnable r) {
+    unpinned = r;
   }
 
   void add(Tile t) {
@@ -36,6 +43,7 @@ final class MeetingView {
     t.root.delete();
     if (pinned == t) {
       pinned = null;
+      unpinned.run();
     }
     if (activeSpeaker == t) {
       activeSpeaker = null;
