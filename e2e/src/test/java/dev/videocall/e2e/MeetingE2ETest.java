@@ -121,7 +121,10 @@ class MeetingE2ETest {
         Duration.ofSeconds(3),
         () -> {
           var cells = alice.page.locator("[data-diagnostics-peer=bob] td");
-          return cells.count() == 5 && Integer.parseInt(cells.nth(1).innerText()) > 0;
+          // peer, fps, kbit/s, picture, dropped, quality
+          return cells.count() == 6
+              && Integer.parseInt(cells.nth(1).innerText()) > 0
+              && cells.nth(3).innerText().contains("×");
         });
   }
 

@@ -24,6 +24,14 @@ package dev.videocall.server.core;
 final class LayerSelector {
   static final int MAX_SPATIAL = 3;
   static final double HEADROOM = 0.85;
+
+  /**
+   * A layer above the current target must fit in this share of the capacity: more room to go up
+   * than to stay (a layer's measured rate moves by a quarter between windows, and a receiver that
+   * went up on 85 % filled its link and came back down).
+   */
+  static final double UP_HEADROOM = 0.7;
+
   static final long UP_AFTER_NANOS = 1_000_000_000L;
   static final long KEYFRAME_RETRY_NANOS = 500_000_000L;
 
@@ -97,7 +105,7 @@ final class LayerSelector {
     if (capacityBps > 0) {
       byRate = 0;
       for (int i = 0; i <= bySize; i++) {
-        if (bitrates[i] <= capacityBps * HEADROOM) {
+        if (bitrates[i] <= capacityBps * (i > target ? UP_HEADROOM : HEADROOM)) {
           byRate = i;
         }
       }

@@ -96,6 +96,29 @@ class LayerSelectorTest {
     assertTrue(now - lifted <= 4_000 * MS, "back on top within 4 s: " + (now - lifted) / MS);
   }
 
+  /**
+   * The browser test in the full build: a 300 kbit/s link, the middle layer measured at 183 kbit/s,
+   * cat's share 218 kbit/s. 85 % of it "fits" 183, cat went up, and the link filled (the layer's
+   * rate moves by a quarter between windows). Going up needs more room than staying.
+   */
+  @Test
+  void goingUpNeedsMoreRoomThanStaying() {
+    s.layers(3, HEIGHTS, new long[] {50_000, 183_000, 600_000});
+    for (int i = 0; i < 5; i++) {
+      s.update(218_000, 360, false, now);
+      second(true);
+    }
+    assertEquals(0, s.target(), "218 kbit/s is not room enough to go up to 183 kbit/s");
+    for (int i = 0; i < 3; i++) {
+      s.update(270_000, 360, false, now);
+      second(true);
+    }
+    assertEquals(1, s.target(), "270 kbit/s is");
+    s.update(218_000, 360, false, now);
+    second(true);
+    assertEquals(1, s.target(), "and once there, 218 kbit/s is enough to stay");
+  }
+
   @Test
   void aSmallTileGetsASmallLayerWhateverTheLink() {
     for (int i = 0; i < 4; i++) {
