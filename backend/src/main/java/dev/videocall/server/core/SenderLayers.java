@@ -16,6 +16,7 @@ final class SenderLayers {
 
   private final int[] heights = new int[LayerSelector.MAX_SPATIAL];
   private final long[] rates = new long[LayerSelector.MAX_SPATIAL];
+  private final long[] previousRates = new long[LayerSelector.MAX_SPATIAL];
   private final long[] bytes = new long[LayerSelector.MAX_SPATIAL];
   private final int[] frames = new int[LayerSelector.MAX_SPATIAL];
   private int count = 1;
@@ -52,6 +53,7 @@ final class SenderLayers {
     long span = now - since[i];
     if (span >= WINDOW_NANOS) {
       if (frames[i] >= MIN_FRAMES) {
+        previousRates[i] = rates[i];
         rates[i] = bytes[i] * 8 * 1_000_000_000L / span; // the bytes before this frame
       }
       bytes[i] = 0;
@@ -80,8 +82,14 @@ final class SenderLayers {
     return anyFrame && now - lastFrameNanos <= SENDING_NANOS;
   }
 
+  /**
+   * The layer's rate: the larger of its last two windows (an encoder that dynacast just resumed
+   * starts low, and a receiver went up to a middle layer "at 120 kbit/s" that ran at 200 and filled
+   * its link); before any window, the default.
+   */
   synchronized long bitrate(int layer) {
-    return rates[layer] > 0 ? rates[layer] : DEFAULT_BPS[layer];
+    long rate = Math.max(rates[layer], previousRates[layer]);
+    return rate > 0 ? rate : DEFAULT_BPS[layer];
   }
 
   synchronized int count() {

@@ -23,6 +23,23 @@ class SenderLayersTest {
     assertEquals(SenderLayers.DEFAULT_BPS[1], layers.bitrate(1), "never seen: the default");
   }
 
+  /** A layer dynacast resumes ramps up: the window before the pause still counts. */
+  @Test
+  void aResumedLayerIsTakenAtTheLargerOfItsLastTwoWindows() {
+    SenderLayers layers = new SenderLayers();
+    long now = 0;
+    for (int i = 0; i < 31 * 4; i++) { // 200 kbit/s
+      layers.frame(new Packet.Layer(1, 3, 180), 833, now);
+      now += 33 * MS;
+    }
+    now += 5_000 * MS; // paused
+    for (int i = 0; i < 31 * 4; i++) { // resumed, ramping: 120 kbit/s
+      layers.frame(new Packet.Layer(1, 3, 180), 500, now);
+      now += 33 * MS;
+    }
+    assertTrue(layers.bitrate(1) > 190_000, "layer 1: " + layers.bitrate(1));
+  }
+
   /**
    * A camera turned off, or a sender gone (a frame racing its leave recreates its entry), must not
    * take a share of every receiver's link nor get demands (attack review finding (e)).
