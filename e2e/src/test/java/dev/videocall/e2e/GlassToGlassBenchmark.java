@@ -4,10 +4,8 @@ import static dev.videocall.e2e.Participant.waitUntil;
 
 import dev.videocall.testkit.ServerProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -137,12 +135,7 @@ class GlassToGlassBenchmark {
             + "| transport | E2EE | frames | p50 ms | p95 ms | p99 ms | max ms |\n"
             + "|---|---|---|---|---|---|---|\n"
             + table;
-    System.out.print(report);
-    Files.writeString(
-        Path.of("..", "docs", "PERFORMANCE.md"),
-        report,
-        StandardCharsets.UTF_8,
-        StandardOpenOption.APPEND);
+    Machine.record(report);
   }
 
   @SuppressWarnings("unchecked")
@@ -216,6 +209,27 @@ class GlassToGlassBenchmark {
   /** The machine, as PERFORMANCE.md records it. */
   static final class Machine {
     private Machine() {}
+
+    /** A benchmark's section heading: its title, the time (UTC) and this machine. */
+    static String heading(String title) {
+      return "\n## "
+          + title
+          + " ("
+          + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+              .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT))
+          + " UTC)\n\nMachine: "
+          + describe();
+    }
+
+    /** Prints a benchmark's report and appends it to docs/PERFORMANCE.md. */
+    static void record(String report) throws IOException {
+      System.out.print(report);
+      Files.writeString(
+          Path.of("..", "docs", "PERFORMANCE.md"),
+          report,
+          java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
+    }
 
     static String describe() {
       String cpu = "unknown CPU";

@@ -5,10 +5,6 @@ import static dev.videocall.e2e.Participant.waitUntil;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import dev.videocall.testkit.ServerProcess;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -64,12 +60,7 @@ class JoinLatencyBenchmark {
                 Locale.ROOT,
                 "\nMedian with identity / without: %.2f.\n",
                 median(guest) / median(none));
-    System.out.print(report);
-    Files.writeString(
-        Path.of("..", "docs", "PERFORMANCE.md"),
-        report,
-        StandardCharsets.UTF_8,
-        StandardOpenOption.APPEND);
+    GlassToGlassBenchmark.Machine.record(report);
   }
 
   private static double[] run(String auth) throws Exception {

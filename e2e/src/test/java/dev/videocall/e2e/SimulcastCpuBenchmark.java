@@ -3,14 +3,8 @@ package dev.videocall.e2e;
 import static dev.videocall.e2e.Participant.waitUntil;
 
 import dev.videocall.testkit.ServerProcess;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -95,11 +89,8 @@ class SimulcastCpuBenchmark {
               r.layerFrames()));
     }
     String report =
-        "\n## Simulcast's cost: sender CPU for 1 vs 3 layers, server CPU per packet ("
-            + ZonedDateTime.now(ZoneOffset.UTC)
-                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT))
-            + " UTC)\n\nMachine: "
-            + GlassToGlassBenchmark.Machine.describe()
+        GlassToGlassBenchmark.Machine.heading(
+                "Simulcast's cost: sender CPU for 1 vs 3 layers, server CPU per packet")
             + ". Command: `./mvnw -q -pl e2e test -Dtest=SimulcastCpuBenchmark`. One sender (the"
             + " test video, 640x360 at 30 fps) and two viewers with large tiles, "
             + WINDOW.toSeconds()
@@ -114,12 +105,7 @@ class SimulcastCpuBenchmark {
                 layered.senderCpuPercent() / single.senderCpuPercent(),
                 layered.serverMicrosPerPacket() / single.serverMicrosPerPacket())
             + table;
-    System.out.println(report);
-    Files.writeString(
-        Path.of("..", "docs", "PERFORMANCE.md"),
-        report,
-        StandardCharsets.UTF_8,
-        StandardOpenOption.APPEND);
+    GlassToGlassBenchmark.Machine.record(report);
   }
 
   private static Run run(

@@ -4,14 +4,8 @@ import static dev.videocall.e2e.Participant.waitUntil;
 
 import dev.videocall.testkit.LinkEmulator;
 import dev.videocall.testkit.ServerProcess;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,23 +68,14 @@ class WeakLinkBenchmark {
                   limited)
               + row("limit lifted", LIFTED.toSeconds(), lifted);
       String report =
-          "\n## A viewer on a 300 kbit/s downlink, today ("
-              + ZonedDateTime.now(ZoneOffset.UTC)
-                  .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT))
-              + " UTC)\n\nMachine: "
-              + GlassToGlassBenchmark.Machine.describe()
+          GlassToGlassBenchmark.Machine.heading("A viewer on a 300 kbit/s downlink, today")
               + ". Command: `./mvnw -q -pl e2e test -Dtest=WeakLinkBenchmark`. 1:1 in Chromium,"
               + " the sender's camera playing the test video (640x360, 30 fps, VP8 at 600 kbit/s),"
               + " the viewer's page and WebSocket through testkit's LinkEmulator, limited to 300"
               + " kbit/s downstream (32 KB queue) once the call runs, then lifted. One sender, one"
               + " layer: the baseline before adaptive layers.\n\n"
               + table;
-      System.out.print(report);
-      Files.writeString(
-          Path.of("..", "docs", "PERFORMANCE.md"),
-          report,
-          StandardCharsets.UTF_8,
-          StandardOpenOption.APPEND);
+      GlassToGlassBenchmark.Machine.record(report);
     } finally {
       people.forEach(Participant::close);
     }

@@ -370,7 +370,7 @@ final class Downlink {
         if (probeFailed) {
           endProbe(false, wantedBps, now);
         } else if (now - probeStartNanos
-            >= PROBE_NANOS + SETTLE_NANOS + (probeHigh ? 1 : 0) * 500_000_000L) {
+            >= PROBE_NANOS + SETTLE_NANOS + (probeHigh ? 500_000_000L : 0)) {
           // no queue built up: the link carries the probe's rate (a last report behind waits for
           // the next, up to half a second, to tell a queue from a late page). Only if reports
           // said so: a page that stopped reporting (stalled, a background tab, a client that

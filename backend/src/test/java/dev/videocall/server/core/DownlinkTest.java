@@ -35,6 +35,21 @@ class DownlinkTest {
       this.capacityBps = capacityBps;
     }
 
+    /** The link filled at 800 kbit/s for 3 s (a limit is found); then the queue drains at once. */
+    void congestedThenDrained() {
+      run(3_000, 800_000, 800_000);
+      delivered = written;
+    }
+
+    /** Runs at 150 kbit/s until no limit is known, for at most {@code maxMs}: how long, in ms. */
+    long msUntilNoLimit(long maxMs) {
+      long start = now;
+      while (downlink.limitBps() != 0 && now - start < maxMs * MS) {
+        run(100, 150_000, 800_000);
+      }
+      return (now - start) / MS;
+    }
+
     /** Runs for {@code ms}, writing {@code bps} (plus any filler the probe asks for). */
     void run(long ms, long bps, long wantedBps) {
       for (int t = 0; t < ms; t += 10) {
@@ -119,8 +134,7 @@ class DownlinkTest {
   @Test
   void aPageThatStopsReportingNeverRaisesTheLimit() {
     Link link = new Link(300_000);
-    link.run(3_000, 800_000, 800_000);
-    link.delivered = link.written;
+    link.congestedThenDrained();
     link.run(2_000, 150_000, 800_000);
     long limit = link.downlink.limitBps();
     assertTrue(limit > 0 && limit <= 300_000, "limit " + limit);
@@ -132,8 +146,7 @@ class DownlinkTest {
   @Test
   void probesOnALimitedLinkFailAndNeverRaiseTheLimitAboveIt() {
     Link link = new Link(300_000);
-    link.run(3_000, 800_000, 800_000); // found: about 255 kbit/s
-    link.delivered = link.written; // the sender went down to what fits; the queue drained
+    link.congestedThenDrained(); // found: about 255 kbit/s; the sender went down to what fits
     for (int i = 0; i < 30; i++) {
       link.run(1_000, 150_000, 800_000);
       assertTrue(
@@ -167,16 +180,12 @@ class DownlinkTest {
   void whenTheLinkIsFreedProbesFindItWithinSeconds() {
     Link link = new Link(300_000);
     link.keyframeBytes = 6_000;
-    link.run(3_000, 800_000, 800_000);
-    link.delivered = link.written;
+    link.congestedThenDrained();
     link.run(5_000, 150_000, 800_000);
     link.capacityBps = 0; // lifted
-    long start = link.now;
-    while (link.downlink.limitBps() != 0 && link.now - start < 10_000 * MS) {
-      link.run(100, 150_000, 800_000);
-    }
+    long took = link.msUntilNoLimit(10_000);
     assertEquals(0, link.downlink.limitBps(), "no limit known any more");
-    assertTrue(link.now - start <= 6_000 * MS, "took " + (link.now - start) / MS + " ms");
+    assertTrue(took <= 6_000, "took " + took + " ms");
   }
 
   /**
@@ -188,17 +197,13 @@ class DownlinkTest {
   void aPageThatIsLateNowAndThenDoesNotFailProbesOnAFreeLink() {
     Link link = new Link(300_000);
     link.keyframeBytes = 6_000;
-    link.run(3_000, 800_000, 800_000);
-    link.delivered = link.written;
+    link.congestedThenDrained();
     link.run(5_000, 150_000, 800_000);
     link.capacityBps = 0; // lifted
     link.lateEvery = 7;
-    long start = link.now;
-    while (link.downlink.limitBps() != 0 && link.now - start < 15_000 * MS) {
-      link.run(100, 150_000, 800_000);
-    }
+    long took = link.msUntilNoLimit(15_000);
     assertEquals(0, link.downlink.limitBps(), "no limit known any more");
-    assertTrue(link.now - start <= 8_000 * MS, "took " + (link.now - start) / MS + " ms");
+    assertTrue(took <= 8_000, "took " + took + " ms");
   }
 
   @Test
