@@ -112,6 +112,12 @@ class AdversarialWebTransportIT {
                 .get(5, TimeUnit.SECONDS);
         report.append("(d) CONNECT with ?name=%zz answered " + status + "\n");
         assertEquals("400", status);
+        // (d') and one whose connection attempt is not <page>-<number>
+        assertEquals(
+            "400",
+            attacker
+                .connect("/lobby/eve/m?attempt=eve", new CompletableFuture<>())
+                .get(5, TimeUnit.SECONDS));
       }
       long refused = server.metric("videocall_webtransport_streams_refused_total");
       report.append(

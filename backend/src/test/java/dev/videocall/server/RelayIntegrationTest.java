@@ -230,7 +230,13 @@ class RelayIntegrationTest {
   void invalidIdsAreRefusedWithHttp400BeforeTheUpgrade() throws Exception {
     server = TestServer.start();
     URI base = TestServer.url(server);
-    for (String path : new String[] {"/lobby/a*b/m1", "/lobby/alice/" + "x".repeat(65)}) {
+    for (String path :
+        new String[] {
+          "/lobby/a*b/m1",
+          "/lobby/alice/" + "x".repeat(65),
+          "/lobby/alice/m1?attempt=page.1",
+          "/lobby/alice/m1?attempt=" + "x".repeat(6000) + "-1"
+        }) {
       java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
       CompletionException e =
           org.junit.jupiter.api.Assertions.assertThrows(

@@ -4,13 +4,8 @@ import static dev.videocall.e2e.Participant.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Route;
 import dev.videocall.testkit.LinkEmulator;
 import dev.videocall.testkit.ServerProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -63,7 +56,7 @@ class AdaptiveQualityTrial {
     try (ServerProcess server =
             ServerProcess.startWithJvmOptions("adaptive-" + transport, DEBUG_LAYERS);
         LinkEmulator tcp = LinkEmulator.tcp(server.httpPort);
-        LinkEmulator udp = LinkEmulator.udp(webTransportPort(server));
+        LinkEmulator udp = LinkEmulator.udp(server.webTransportPort());
         Chromium chromium = Chromium.withCamera(video)) {
       String query = "?simulcast=1&transport=" + transport;
       // ana sends; ben and cat watch with their cameras off (a 2-core machine encodes one
@@ -74,7 +67,7 @@ class AdaptiveQualityTrial {
       ben.open(server.meetingUrl("ben", meeting) + query).connectWithoutCamera();
       Participant cat = new Participant(chromium.browser, "cat");
       people.add(cat);
-      throughEmulator(cat, udp.port());
+      cat.webTransportTo(udp.port());
       cat.open("http://localhost:" + tcp.port() + "/meeting/cat/" + meeting + query)
           .connectWithoutCamera();
       assertEquals(transport, cat.js("document.documentElement.dataset.transport"));
@@ -208,37 +201,6 @@ class AdaptiveQualityTrial {
     people.add(p);
     p.open(url).connect();
     return p;
-  }
-
-  /** The server's WebTransport port, from the page's own discovery endpoint. */
-  private static int webTransportPort(ServerProcess server) throws Exception {
-    String body =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + server.httpPort + "/api/webtransport"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    Matcher m = Pattern.compile("\"url\"\\s*:\\s*\"https://[^:\"]+:(\\d+)").matcher(body);
-    assertTrue(m.find(), body);
-    return Integer.parseInt(m.group(1));
-  }
-
-  /** Sends the page's WebTransport session to {@code udpPort} (the emulator) instead. */
-  private static void throughEmulator(Participant p, int udpPort) {
-    p.context.route(
-        "**/api/webtransport",
-        (Route route) -> {
-          String body = route.fetch().text();
-          route.fulfill(
-              new Route.FulfillOptions()
-                  .setStatus(200)
-                  .setContentType("application/json")
-                  .setBody(
-                      body.replaceFirst(
-                          "(\"url\"\\s*:\\s*\"https://[^:\"]+:)\\d+", "$1" + udpPort)));
-        });
   }
 
   /** What a viewer saw of a peer over a while. */

@@ -54,6 +54,26 @@ final class Participant implements AutoCloseable {
     return page.locator("[data-peer-id=\"" + peer + "\"]");
   }
 
+  /**
+   * Sends this page's WebTransport session to {@code udpPort} on this machine (a link emulator, or
+   * nothing at all) instead of the server's: the discovery answer is rewritten. Before {@link
+   * #open}.
+   */
+  void webTransportTo(int udpPort) {
+    context.route(
+        "**/api/webtransport",
+        (com.microsoft.playwright.Route route) -> {
+          String body = route.fetch().text();
+          route.fulfill(
+              new com.microsoft.playwright.Route.FulfillOptions()
+                  .setStatus(200)
+                  .setContentType("application/json")
+                  .setBody(
+                      body.replaceFirst(
+                          "(\"url\"\\s*:\\s*\"https://[^:\"]+:)\\d+", "$1" + udpPort)));
+        });
+  }
+
   long framesDecoded(String peer) {
     return attributeNumber(peer, "data-frames-decoded");
   }

@@ -4,7 +4,7 @@ import static dev.videocall.e2e.Participant.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Route;
+import dev.videocall.testkit.LinkEmulator;
 import dev.videocall.testkit.Ports;
 import dev.videocall.testkit.ServerProcess;
 import java.time.Duration;
@@ -84,16 +84,7 @@ class WebTransportMeetingE2ETest {
     scenario = "wt-fallback";
     int deadPort = Ports.free(); // nothing listens there on UDP
     Participant alice = participant("alice");
-    alice.page.route(
-        "**/api/webtransport",
-        route -> {
-          String body = route.fetch().text();
-          route.fulfill(
-              new Route.FulfillOptions()
-                  .setStatus(200)
-                  .setContentType("application/json")
-                  .setBody(body.replaceAll("https://([^\\\"]+):[0-9]+", "https://$1:" + deadPort)));
-        });
+    alice.webTransportTo(deadPort);
     alice.open(server.meetingUrl("alice", "fallback"));
     alice.watch("connected", "document.documentElement.getAttribute('data-state') === 'connected'");
     long clicked = alice.clickAt("Join now");
@@ -110,5 +101,57 @@ class WebTransportMeetingE2ETest {
     assertEquals("webtransport", transport(bob));
     waitUntil("alice sees bob", Duration.ofSeconds(10), () -> alice.framesDecoded("bob") >= 5);
     waitUntil("bob sees alice", Duration.ofSeconds(10), () -> bob.framesDecoded("alice") >= 5);
+  }
+
+  /**
+   * WebTransport over a slow UDP path: the page gives up on it after its budget and joins over
+   * WebSocket, but the abandoned session's CONNECT was on its way and reaches the server after the
+   * WebSocket session joined. It used to replace that session ("replaced by a newer session"), and
+   * the page, which closes a late WebTransport, was left with nothing and "You joined from another
+   * tab" (MeetingE2ETest failed so once in a loaded full build). This test failed so before the
+   * server refused an older attempt of the same page (close 4006).
+   */
+  @Test
+  void aWebTransportSessionThatArrivesAfterTheFallbackDoesNotEvictThePage() throws Exception {
+    scenario = "wt-late";
+    try (LinkEmulator udp = LinkEmulator.udp(server.webTransportPort())) {
+      // the client's CONNECT leaves ~1.7 s in (before the page's 2.5 s budget) and arrives at the
+      // server ~3.2 s in: after the fallback's WebSocket session joined
+      udp.set(LinkEmulator.Conditions.CLEAN.delay(200), LinkEmulator.Conditions.CLEAN.delay(1500));
+      long staleBefore = metric("videocall_refused_stale_attempt_total");
+      long replacedBefore = metric("videocall_closed_replaced_total");
+      Participant dave = participant("dave");
+      dave.webTransportTo(udp.port());
+      dave.open(server.meetingUrl("dave", "late")).connect();
+      assertEquals("websocket", transport(dave));
+      waitUntil(
+          "the abandoned WebTransport session reaches the server",
+          Duration.ofSeconds(15),
+          () ->
+              metric("videocall_refused_stale_attempt_total") > staleBefore
+                  || metric("videocall_closed_replaced_total") > replacedBefore);
+      assertEquals(
+          replacedBefore,
+          metric("videocall_closed_replaced_total"),
+          "the late session replaced the one the page uses");
+      assertEquals("connected", dave.page.evaluate("document.documentElement.dataset.state"));
+      assertEquals("websocket", transport(dave));
+
+      Participant carol = participant("carol").open(server.meetingUrl("carol", "late")).connect();
+      waitUntil("carol sees dave", Duration.ofSeconds(10), () -> carol.framesDecoded("dave") >= 5);
+      waitUntil("dave sees carol", Duration.ofSeconds(10), () -> dave.framesDecoded("carol") >= 5);
+      assertEquals("connected", dave.page.evaluate("document.documentElement.dataset.state"));
+    }
+  }
+
+  private static long metric(String name) {
+    try {
+      return server.metric(name);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -208,6 +208,22 @@ public final class ServerProcess implements AutoCloseable {
     return -1;
   }
 
+  /** The server's WebTransport (UDP) port, as its discovery endpoint gives it to pages. */
+  public int webTransportPort() throws IOException, InterruptedException {
+    String body =
+        http()
+            .send(
+                HttpRequest.newBuilder(URI.create(url() + "/api/webtransport")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"url\"\\s*:\\s*\"https://[^:\"]+:(\\d+)").matcher(body);
+    if (!m.find()) {
+      throw new IOException("no WebTransport url in " + body);
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
   public long pid() {
     return process.pid();
   }

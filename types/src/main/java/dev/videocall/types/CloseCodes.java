@@ -32,6 +32,13 @@ public final class CloseCodes {
    */
   public static final int E2EE_MISMATCH = 4005;
 
+  /**
+   * An older connection of the same page reached the server after a newer one (see {@link
+   * ConnectionAttempt}): refused, the newer session stays. A page never uses such a connection; a
+   * client that did could reconnect (its next attempt is the newest).
+   */
+  public static final int STALE_ATTEMPT = 4006;
+
   /** A limit of the server was reached (sessions in all, or from one address): try later. */
   public static final int TRY_AGAIN_LATER = 1013;
 

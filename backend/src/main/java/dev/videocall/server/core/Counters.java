@@ -125,6 +125,10 @@ public final class Counters {
     REFUSED_TOKEN_INVALID(
         "videocall_refused_token_invalid_total",
         "Media connections refused: a forged token, or one for another meeting or purpose"),
+    REFUSED_STALE_ATTEMPT(
+        "videocall_refused_stale_attempt_total",
+        "Media connections refused: an older connection of a page that uses a newer one already"
+            + " (a WebTransport attempt that arrived after the page fell back to WebSocket)"),
     REFUSED_E2EE_MISMATCH(
         "videocall_refused_e2ee_mismatch_total",
         "Media connections refused: a client that does not encrypt in an end-to-end encrypted"

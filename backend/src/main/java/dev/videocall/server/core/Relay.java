@@ -10,6 +10,7 @@ import dev.videocall.server.core.Counters.Name;
 import dev.videocall.server.core.Packet.Priority;
 import dev.videocall.server.core.Packet.Stream;
 import dev.videocall.types.CloseCodes;
+import dev.videocall.types.ConnectionAttempt;
 import dev.videocall.types.DisplayNames;
 import dev.videocall.types.Ids;
 import dev.videocall.types.Packets;
@@ -227,6 +228,24 @@ public final class Relay implements AutoCloseable {
       String address,
       long admittedAtNanos,
       boolean e2ee) {
+    return join(userId, meetingId, displayName, link, address, admittedAtNanos, e2ee, null);
+  }
+
+  /**
+   * As {@link #join(String, String, String, SessionLink, String, long, boolean)}, for the
+   * connection {@code attempt} of a page (null: the client does not say). An older attempt of the
+   * page of the user's present session is refused instead of replacing it ({@link
+   * CloseCodes#STALE_ATTEMPT}): the page gave up on it and uses the present one.
+   */
+  public Session join(
+      String userId,
+      String meetingId,
+      String displayName,
+      SessionLink link,
+      String address,
+      long admittedAtNanos,
+      boolean e2ee,
+      ConnectionAttempt attempt) {
     Ids.require("user id", userId);
     Ids.require("meeting id", meetingId);
     String name =
@@ -254,6 +273,13 @@ public final class Relay implements AutoCloseable {
                 : "this meeting is not end-to-end encrypted");
       }
       replaced = room == null ? null : room.findUser(userId);
+      if (replaced != null && ConnectionAttempt.stale(attempt, replaced.attempt())) {
+        counters.inc(Name.REFUSED_STALE_ATTEMPT);
+        log.info("refused {} of {}: older than its page's {}", attempt, userId, replaced);
+        throw new Refused(
+            CloseCodes.STALE_ATTEMPT,
+            "attempt " + attempt + " is older than " + replaced.attempt() + ", which is connected");
+      }
       if (replaced == null) {
         String problem = admissionProblem(address);
         if (problem != null) {
@@ -267,7 +293,8 @@ public final class Relay implements AutoCloseable {
         room = created;
       }
       session =
-          new Session(newSessionId(), userId, meetingId, name, link, address, this::newOutbox);
+          new Session(
+              newSessionId(), userId, meetingId, name, link, address, attempt, this::newOutbox);
       // written only once the session is in the room: a client that has its SESSION_ASSIGNED
       // must get everything sent to the meeting from then on
       session.outbox().hold();

@@ -1,5 +1,6 @@
 package dev.videocall.server.core;
 
+import dev.videocall.types.ConnectionAttempt;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One participant's connection to one meeting, whatever the transport. */
@@ -17,6 +18,8 @@ public final class Session {
   private volatile long lastSeenNanos = System.nanoTime();
   private final Downlink downlink = new Downlink();
 
+  private final ConnectionAttempt attempt;
+
   /** One per simulcast sender this session receives: which of its layers it gets. */
   private final java.util.concurrent.ConcurrentHashMap<Long, LayerSelector> selectors =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -31,7 +34,7 @@ public final class Session {
       String displayName,
       SessionLink link,
       java.util.function.Function<Session, Outbox> outboxFactory) {
-    this(id, userId, meetingId, displayName, link, null, outboxFactory);
+    this(id, userId, meetingId, displayName, link, null, null, outboxFactory);
   }
 
   Session(
@@ -41,8 +44,10 @@ public final class Session {
       String displayName,
       SessionLink link,
       String address,
+      ConnectionAttempt attempt,
       java.util.function.Function<Session, Outbox> outboxFactory) {
     this.address = address;
+    this.attempt = attempt;
     this.id = id;
     this.userId = userId;
     this.meetingId = meetingId;
@@ -53,6 +58,11 @@ public final class Session {
 
   public long id() {
     return id;
+  }
+
+  /** Which connection of which page this is, when the client says (else null). */
+  public ConnectionAttempt attempt() {
+    return attempt;
   }
 
   public String userId() {

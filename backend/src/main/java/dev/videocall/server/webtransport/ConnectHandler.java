@@ -4,6 +4,7 @@ import dev.videocall.server.core.Counters;
 import dev.videocall.server.core.Relay;
 import dev.videocall.server.identity.Admission;
 import dev.videocall.types.CloseCodes;
+import dev.videocall.types.ConnectionAttempt;
 import dev.videocall.types.webtransport.Capsule;
 import dev.videocall.types.webtransport.WebTransportProtocol;
 import dev.videocall.webtransport.Capsules;
@@ -36,6 +37,9 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
   private final Capsule.Reader capsules = new Capsule.Reader(4096);
   private WebTransportSession session;
   private boolean deciding;
+
+  /** Which connection of its page this CONNECT is ({@code ?attempt=}), or null. */
+  private ConnectionAttempt attempt;
 
   ConnectHandler(WebTransportConnection connection, Relay relay, Admission admission) {
     this.connection = connection;
@@ -80,6 +84,13 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
     } catch (IllegalArgumentException e) {
       relay.counters().inc(Counters.Name.REFUSED_BAD_REQUEST);
       respond(ctx, 400, new Admission.Refused(400, "BAD_REQUEST", "the query is not decodable"));
+      return;
+    }
+    try {
+      attempt = ConnectionAttempt.parse(queryParam(query, ConnectionAttempt.PARAM));
+    } catch (IllegalArgumentException e) {
+      relay.counters().inc(Counters.Name.REFUSED_BAD_REQUEST);
+      respond(ctx, 400, new Admission.Refused(400, "BAD_REQUEST", e.getMessage()));
       return;
     }
     // the cheap check first: a full server or address costs no database read
@@ -153,7 +164,8 @@ final class ConnectHandler extends Http3RequestStreamInboundHandler {
               session,
               address,
               a.decidedAtNanos(),
-              a.e2ee());
+              a.e2ee(),
+              attempt);
     } catch (Relay.Refused e) {
       session.close(e.code(), e.getMessage());
     }

@@ -5,6 +5,7 @@ import dev.videocall.server.core.Relay;
 import dev.videocall.server.core.Session;
 import dev.videocall.server.identity.Admission;
 import dev.videocall.types.CloseCodes;
+import dev.videocall.types.ConnectionAttempt;
 import io.javalin.config.JavalinConfig;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Duration;
@@ -25,6 +26,7 @@ public final class WebSocketEndpoint {
   public static final String TOKEN_PATH = "/lobby";
   private static final String ADDRESS = "videocall.address";
   private static final String ADMITTED = "videocall.admitted";
+  private static final String ATTEMPT = "videocall.attempt";
 
   private final Relay relay;
   private final Admission admission;
@@ -35,7 +37,6 @@ public final class WebSocketEndpoint {
     this.admission = admission;
   }
 
-  /** A refusal before the upgrade, answered as {@code {"success":false,"error":...}}. */
   /** Jetty limits: oversized messages are refused while reading, before they are buffered. */
   public void configure(JavalinConfig config) {
     Relay.Config c = relay.config();
@@ -65,6 +66,14 @@ public final class WebSocketEndpoint {
       refuse(ctx, 429, new Admission.Refused(429, "TOO_MANY_SESSIONS", problem).json());
       return;
     }
+    ConnectionAttempt attempt;
+    try {
+      attempt = ConnectionAttempt.parse(ctx.queryParam(ConnectionAttempt.PARAM));
+    } catch (IllegalArgumentException e) {
+      relay.counters().inc(Name.REFUSED_BAD_REQUEST);
+      refuse(ctx, 400, new Admission.Refused(400, "BAD_REQUEST", e.getMessage()).json());
+      return;
+    }
     Map<String, String> params = ctx.pathParamMap();
     Admission.Decision d =
         admission.decide(
@@ -80,6 +89,7 @@ public final class WebSocketEndpoint {
     }
     ctx.attribute(ADDRESS, address);
     ctx.attribute(ADMITTED, d);
+    ctx.attribute(ATTEMPT, attempt);
   }
 
   /**
@@ -118,7 +128,8 @@ public final class WebSocketEndpoint {
                     new JettyLink(ctx.session),
                     ctx.<String>attribute(ADDRESS),
                     a.decidedAtNanos(),
-                    a.e2ee());
+                    a.e2ee(),
+                    ctx.<ConnectionAttempt>attribute(ATTEMPT));
             sessions.put(ctx.sessionId(), s);
           } catch (Relay.Refused e) {
             ctx.closeSession(e.code(), e.getMessage());

@@ -11,6 +11,7 @@ import dev.videocall.proto.PacketWrapper.PacketType;
 import dev.videocall.proto.SessionAssignedPacket;
 import dev.videocall.server.bus.LocalBus;
 import dev.videocall.types.CloseCodes;
+import dev.videocall.types.ConnectionAttempt;
 import dev.videocall.types.Packets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,6 +168,46 @@ class RelayTest {
     assertEquals(second.id(), joined.getTargetSessionId());
     MeetingPacket started = meetingEvents(fresh).get(0);
     assertEquals(1, started.getParticipantsCount(), "the replaced session is not listed");
+  }
+
+  /**
+   * The page gave up on WebTransport (not ready in time) and joined over WebSocket; the abandoned
+   * WebTransport session reached the server afterwards. It used to replace the WebSocket session,
+   * and the page, which closes a late WebTransport, was left with no session and the "joined from
+   * another tab" notice (MeetingE2ETest failed so in a full build).
+   */
+  @Test
+  void anOlderAttemptOfTheSamePageDoesNotReplaceItsNewerSession() throws Exception {
+    FakeLink webSocket = new FakeLink();
+    FakeLink lateWebTransport = new FakeLink();
+    Session used = join("dave", webSocket, new ConnectionAttempt("p4ge", 2));
+    Relay.Refused refused =
+        assertThrows(
+            Relay.Refused.class,
+            () -> join("dave", lateWebTransport, new ConnectionAttempt("p4ge", 1)));
+    assertEquals(CloseCodes.STALE_ATTEMPT, refused.code());
+    assertEquals(0, webSocket.closeCode, "the session the page uses stays");
+    assertTrue(!used.hasLeft());
+    assertEquals(1, relay.sessionCount());
+    assertEquals(1, relay.counters().get(Counters.Name.REFUSED_STALE_ATTEMPT));
+    assertEquals(0, relay.counters().get(Counters.Name.CLOSED_REPLACED));
+
+    // the page's reconnect (a newer attempt), another tab, and a client that does not say: replace
+    FakeLink reconnect = new FakeLink();
+    Session newer = join("dave", reconnect, new ConnectionAttempt("p4ge", 3));
+    assertEquals(CloseCodes.REPLACED, webSocket.closeCode);
+    FakeLink otherTab = new FakeLink();
+    Session tab = join("dave", otherTab, new ConnectionAttempt("other", 0));
+    assertEquals(CloseCodes.REPLACED, reconnect.closeCode);
+    assertTrue(newer.hasLeft());
+    join("dave", new FakeLink(), null);
+    assertEquals(CloseCodes.REPLACED, otherTab.closeCode);
+    assertTrue(tab.hasLeft());
+    assertEquals(1, relay.sessionCount());
+  }
+
+  private Session join(String user, FakeLink link, ConnectionAttempt attempt) {
+    return relay.join(user, "m1", null, link, null, Long.MAX_VALUE, false, attempt);
   }
 
   @Test

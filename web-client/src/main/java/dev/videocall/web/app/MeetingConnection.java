@@ -1,6 +1,7 @@
 package dev.videocall.web.app;
 
 import dev.videocall.types.CloseCodes;
+import dev.videocall.types.ConnectionAttempt;
 import dev.videocall.types.wire.LayerDemand;
 import dev.videocall.types.wire.MediaPacket;
 import dev.videocall.types.wire.PacketWrapper;
@@ -63,6 +64,13 @@ final class MeetingConnection implements Transport.Listener {
    */
   static final int REPORT_INTERVAL_MS = 100;
 
+  /**
+   * This page load, in every connection's {@code ?attempt=}: the server then refuses a connection
+   * this page opened before the one it uses (a WebTransport session abandoned for WebSocket that
+   * reached the server late) instead of letting it replace the session in use.
+   */
+  private static final String PAGE = Js.randomMeetingId().replace("-", "");
+
   private final MeetingAccess access;
   private final String displayName;
   private final Listener listener;
@@ -74,6 +82,7 @@ final class MeetingConnection implements Transport.Listener {
   private int reconnectDelayMs = 1000;
   private int heartbeatTimer = -1;
   private int rttCounter;
+  private long attempts;
 
   MeetingConnection(MeetingAccess access, String displayName, Listener listener) {
     this.access = access;
@@ -125,7 +134,7 @@ final class MeetingConnection implements Transport.Listener {
       return;
     }
     WebTransportTransport.connect(
-        lobbyPath,
+        nextAttempt(lobbyPath),
         this,
         WEBTRANSPORT_BUDGET_MS,
         new WebTransportTransport.Attempt() {
@@ -158,7 +167,17 @@ final class MeetingConnection implements Transport.Listener {
     String scheme = "https:".equals(Window.current().getLocation().getProtocol()) ? "wss" : "ws";
     use(
         new WebSocketTransport(
-            scheme + "://" + Window.current().getLocation().getHost() + lobbyPath, this));
+            scheme + "://" + Window.current().getLocation().getHost() + nextAttempt(lobbyPath),
+            this));
+  }
+
+  /** The path for the next transport this page opens, numbered after every earlier one. */
+  private String nextAttempt(String lobbyPath) {
+    return lobbyPath
+        + (lobbyPath.indexOf('?') < 0 ? "?" : "&")
+        + ConnectionAttempt.PARAM
+        + "="
+        + new ConnectionAttempt(PAGE, ++attempts);
   }
 
   private void use(Transport t) {

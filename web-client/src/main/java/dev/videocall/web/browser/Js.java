@@ -87,7 +87,7 @@ public final class Js {
               + " if (callback(vcE.key, !!vcText, !!vcMod)) vcE.preventDefault(); });")
   public static native void onKey(KeyCallback callback);
 
-  /** 128 random bits as lowercase hex letters and digits, e.g. for a meeting id. */
+  /** 50 random bits as 10 lowercase letters and digits in groups of 3-4-3, e.g. k7m-2xq9-ab3. */
   @JSBody(
       script =
           "var vcB = new Uint8Array(10); crypto.getRandomValues(vcB);"
