@@ -22,13 +22,15 @@ public final class Bench {
       System.err.println(
           "usage: ladder [--steps 100,200,500,1000,...] [--duration 10s] [--transport websocket]\n"
               + "       fanout [--steps 100,200,400] [--duration 10s] [--transport websocket]\n"
-              + "       idle [--sessions 1000] [--transport websocket]");
+              + "       idle [--sessions 1000] [--transport websocket]\n"
+              + "       layered [--steps 10,20,40] [--duration 10s] [--limit-kbps 600]");
       System.exit(2);
     }
     List<Integer> steps = null;
     Duration duration = Duration.ofSeconds(10);
     String transport = "websocket";
     int sessions = 1000;
+    int limitKbps = 600;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--steps" -> {
@@ -41,6 +43,7 @@ public final class Bench {
             duration = Duration.ofSeconds(Long.parseLong(args[i + 1].replace("s", "")));
         case "--transport" -> transport = args[i + 1];
         case "--sessions" -> sessions = Integer.parseInt(args[i + 1]);
+        case "--limit-kbps" -> limitKbps = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -53,6 +56,8 @@ public final class Bench {
       case "fanout" ->
           FanoutVersusNats.run(steps != null ? steps : List.of(100, 200, 400), duration, transport);
       case "idle" -> IdleMemory.run(sessions, transport);
+      case "layered" ->
+          LayeredLadder.run(steps != null ? steps : List.of(10, 20, 40), duration, limitKbps);
       default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
     }
     System.exit(0); // client threads of the measured sessions must not keep Maven waiting

@@ -27,8 +27,18 @@ import java.util.function.Consumer;
  * five times a delta frame) stamped with their send time; everyone receives everything. Measures
  * delivered against expected frames and end-to-end latency (sender and receivers share this
  * machine's clock).
+ *
+ * <p>With {@code layers} 2 or 3 each publisher is a simulcast camera as the page's: the same frame
+ * at up to three sizes (the page's heights and bitrate shares), each layer numbered and keyframed
+ * on its own; it answers keyframe requests per layer and pauses the layers no receiver gets
+ * (dynacast). Viewers then send receiver reports as the page does (bytes received, ten times a
+ * second), so the server measures their links and picks a layer for each. The first {@code
+ * limitedViewers} connect through {@code limitedVia} (e.g. a link emulator in front of the server).
  */
 public final class Bot {
+  /** The page's layer sizes for a 640x360 camera, smallest first (CameraPublisher). */
+  static final int[] LAYER_HEIGHTS = {90, 180, 360};
+
   /** What to run. */
   public record Config(
       URI server,
@@ -39,7 +49,47 @@ public final class Bot {
       int fps,
       Duration duration,
       Duration warmup,
-      String transport) {}
+      String transport,
+      int layers,
+      int limitedViewers,
+      URI limitedVia) {
+    public Config {
+      if (layers < 1 || layers > LAYER_HEIGHTS.length) {
+        throw new IllegalArgumentException("layers must be 1 to " + LAYER_HEIGHTS.length);
+      }
+      if (limitedViewers < 0
+          || limitedViewers > viewers
+          || (limitedViewers > 0) != (limitedVia != null)) {
+        throw new IllegalArgumentException("limited viewers need a way in, and no more than all");
+      }
+    }
+
+    /** One layer per publisher, every viewer straight to the server. */
+    public Config(
+        URI server,
+        String meeting,
+        int publishers,
+        int viewers,
+        int bitrateKbps,
+        int fps,
+        Duration duration,
+        Duration warmup,
+        String transport) {
+      this(
+          server,
+          meeting,
+          publishers,
+          viewers,
+          bitrateKbps,
+          fps,
+          duration,
+          warmup,
+          transport,
+          1,
+          0,
+          null);
+    }
+  }
 
   /** What was measured. */
   public record Result(
@@ -53,7 +103,22 @@ public final class Bot {
       double maxMs,
       double seconds,
       long bytesDelivered,
-      int sessionsClosed) {
+      int sessionsClosed,
+      java.util.List<Long> unlimitedFramesByLayer,
+      java.util.List<Long> limitedFramesByLayer,
+      double limitedP50Ms,
+      double limitedP99Ms) {
+    /** Layer shares of what one group of viewers received, e.g. "0 / 12 / 88 %". */
+    public static String shares(java.util.List<Long> frames) {
+      long all = frames.stream().mapToLong(Long::longValue).sum();
+      StringBuilder out = new StringBuilder();
+      for (long f : frames) {
+        out.append(out.length() == 0 ? "" : " / ")
+            .append(all == 0 ? "-" : Math.round(100.0 * f / all));
+      }
+      return out + " %";
+    }
+
     public double loss() {
       return expected == 0 ? 0 : Math.max(0, expected - delivered) / (double) expected;
     }
@@ -84,6 +149,15 @@ public final class Bot {
       out.put("latency_ms", latency);
       out.put("delivered_mbit_per_s", round(deliveredMbitPerSecond(), 1));
       out.put("sessions_closed", sessionsClosed);
+      if (config.layers() > 1) {
+        out.put("layers", config.layers());
+        out.put("unlimited_frames_by_layer", unlimitedFramesByLayer);
+        out.put("limited_viewers", config.limitedViewers());
+        out.put("limited_frames_by_layer", limitedFramesByLayer);
+        out.put(
+            "limited_latency_ms",
+            java.util.Map.of("p50", round(limitedP50Ms, 2), "p99", round(limitedP99Ms, 2)));
+      }
       try {
         return JSON.writeValueAsString(out);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -125,10 +199,16 @@ public final class Bot {
 
   private final Config config;
   private final LatencyHistogram latency = new LatencyHistogram();
+
+  /** The limited viewers' own latency (the others' is {@link #latency}). */
+  private final LatencyHistogram limitedLatency = new LatencyHistogram();
+
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong closedEarly = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLongArray framesByLayer =
+      new java.util.concurrent.atomic.AtomicLongArray(2 * LAYER_HEIGHTS.length);
   private volatile boolean running = true;
 
   /** Frames sent before this wall-clock microsecond are warm-up: neither expected nor measured. */
@@ -200,8 +280,30 @@ public final class Bot {
   public Result run(Consumer<String> progress, Runnable measuring, Runnable done)
       throws InterruptedException {
     access = identityOn() ? new dev.videocall.client.GuestAccess(config.server()) : null;
-    List<VideocallClient> viewers = joinAll("viewer", config.viewers());
-    List<VideocallClient> publishers = joinAll("publisher", config.publishers());
+    List<Viewer> viewerStates = new ArrayList<>();
+    for (int i = 0; i < config.viewers(); i++) {
+      viewerStates.add(new Viewer(i < config.limitedViewers()));
+    }
+    List<VideocallClient> viewers =
+        joinAll(
+            "viewer",
+            config.viewers(),
+            i -> viewerStates.get(i)::received,
+            i -> i < config.limitedViewers());
+    Publisher[] pubs = new Publisher[config.publishers()];
+    List<VideocallClient> publishers =
+        joinAll(
+            "publisher",
+            config.publishers(),
+            i ->
+                packet -> {
+                  received(packet, null);
+                  Publisher p = pubs[i];
+                  if (p != null) {
+                    p.control(packet);
+                  }
+                },
+            i -> false);
     ScheduledExecutorService pacer =
         Executors.newScheduledThreadPool(
             Math.min(4, Math.max(1, config.publishers())),
@@ -215,8 +317,18 @@ public final class Bot {
     measureFromUs = Packets.nowMicros() + config.warmup().toNanos() / 1000;
     long start = warmupStart + config.warmup().toNanos();
     long periodUs = 1_000_000L / config.fps();
+    if (config.layers() > 1) {
+      for (int i = 0; i < viewers.size(); i++) {
+        VideocallClient c = viewers.get(i);
+        Viewer v = viewerStates.get(i);
+        tasks.add(
+            pacer.scheduleAtFixedRate(
+                () -> v.report(c), REPORT_MS, REPORT_MS, TimeUnit.MILLISECONDS));
+      }
+    }
     for (int i = 0; i < publishers.size(); i++) {
       Publisher p = new Publisher(publishers.get(i), i);
+      pubs[i] = p;
       tasks.add(
           pacer.scheduleAtFixedRate(
               p::sendOne, i * periodUs / publishers.size(), periodUs, TimeUnit.MICROSECONDS));
@@ -265,18 +377,35 @@ public final class Bot {
             latency.maxMs(),
             seconds,
             bytes.get(),
-            (int) closedEarly.get());
+            (int) closedEarly.get(),
+            layerCounts(0),
+            layerCounts(1),
+            limitedLatency.quantileMs(0.5),
+            limitedLatency.quantileMs(0.99));
     viewers.forEach(VideocallClient::close);
     publishers.forEach(VideocallClient::close);
     return r;
   }
 
-  /** Every frame goes to every other participant. */
+  private java.util.List<Long> layerCounts(int group) {
+    java.util.List<Long> out = new ArrayList<>();
+    for (int l = 0; l < config.layers(); l++) {
+      out.add(framesByLayer.get(group * LAYER_HEIGHTS.length + l));
+    }
+    return out;
+  }
+
+  /** Every frame goes to every other participant (one layer of it, with layers). */
   private long expected() {
     return sent.get() * (config.viewers() + config.publishers() - 1L);
   }
 
-  private List<VideocallClient> joinAll(String role, int count) throws InterruptedException {
+  private List<VideocallClient> joinAll(
+      String role,
+      int count,
+      java.util.function.IntFunction<VideocallClient.PacketListener> listener,
+      java.util.function.IntPredicate limited)
+      throws InterruptedException {
     List<CompletableFuture<VideocallClient>> pending = new ArrayList<>();
     Semaphore concurrent = new Semaphore(32);
     ExecutorService joiner = Executors.newFixedThreadPool(4);
@@ -286,10 +415,10 @@ public final class Bot {
         concurrent.acquire();
         CompletableFuture<VideocallClient> c =
             way(user)
-                .apply(VideocallClient.to(config.server()))
+                .apply(VideocallClient.to(limited.test(i) ? config.limitedVia() : config.server()))
                 .transport(config.transport())
                 .heartbeats(Duration.ofSeconds(2))
-                .onPacket(this::received)
+                .onPacket(listener.apply(i))
                 .onClose(
                     (code, reason) -> {
                       if (running) {
@@ -311,7 +440,8 @@ public final class Bot {
     }
   }
 
-  private void received(PacketWrapper w) {
+  /** A video frame received by a viewer (limited: through the limited way in) or a publisher. */
+  private void received(PacketWrapper w, Boolean limited) {
     if (w.getPacketType() != PacketWrapper.PacketType.MEDIA
         || w.getMediaKind() != PacketWrapper.MediaKind.VIDEO) {
       return;
@@ -321,11 +451,51 @@ public final class Bot {
       if (m.getMediaType() != MediaType.VIDEO || m.getSendTimeUs() < measureFromUs) {
         return;
       }
-      latency.record(Packets.nowMicros() - m.getSendTimeUs());
+      (Boolean.TRUE.equals(limited) ? limitedLatency : latency)
+          .record(Packets.nowMicros() - m.getSendTimeUs());
       delivered.incrementAndGet();
       bytes.addAndGet(w.getSerializedSize());
+      if (limited != null) {
+        int layer = Math.min(LAYER_HEIGHTS.length - 1, m.getVideoMetadata().getSpatialLayer());
+        framesByLayer.incrementAndGet((limited ? LAYER_HEIGHTS.length : 0) + layer);
+      }
     } catch (InvalidProtocolBufferException e) {
       // counted as not delivered
+    }
+  }
+
+  /** How often a viewer reports what it received, as the page does (MeetingConnection). */
+  static final long REPORT_MS = 100;
+
+  /** One viewer: what it received, for its receiver reports. */
+  private final class Viewer {
+    private final boolean limited;
+    private final AtomicLong bytesIn = new AtomicLong();
+
+    Viewer(boolean limited) {
+      this.limited = limited;
+    }
+
+    void received(PacketWrapper w) {
+      bytesIn.addAndGet(w.getSerializedSize()); // everything, the server's filler too
+      Bot.this.received(w, limited);
+    }
+
+    /** What arrived on this connection (no tile sizes: any size will do). */
+    void report(VideocallClient c) {
+      try {
+        c.send(
+            PacketWrapper.newBuilder()
+                .setPacketType(PacketWrapper.PacketType.RECEIVER_REPORT)
+                .setData(
+                    dev.videocall.proto.ReceiverReport.newBuilder()
+                        .setBytesReceived(bytesIn.get())
+                        .build()
+                        .toByteString())
+                .build());
+      } catch (RuntimeException e) {
+        // a closed session: counted by closedEarly
+      }
     }
   }
 
@@ -346,30 +516,115 @@ public final class Bot {
     }
   }
 
-  /** One publisher's frame schedule and sizes. */
+  /**
+   * A layer's bitrate as a share of the top layer's, smallest first, for 1, 2 and 3 layers: the
+   * page's (CameraPublisher.LAYER_BITRATE_SHARE).
+   */
+  static final double[][] LAYER_BITRATE_SHARE = {{1}, {0.35, 1}, {0.08, 0.35, 1}};
+
+  /** How long a layer demand holds without being repeated (the page's DEMAND_TTL_MS). */
+  static final long DEMAND_TTL_NANOS = 3_000_000_000L;
+
+  /**
+   * One publisher's frame schedule and sizes; with layers, one camera frame at each size each tick,
+   * every layer numbered and keyframed on its own.
+   */
   private final class Publisher {
     private final VideocallClient client;
     private final byte[] noise;
-    private final FrameSizes sizes = FrameSizes.of(config.bitrateKbps(), config.fps());
-    private long sequence;
+    private final FrameSizes[] sizes;
+    private final long[] sequence;
+    private final long[] sinceKey;
+    private final java.util.concurrent.atomic.AtomicInteger keyframesWanted =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int demanded = -1; // bit i: layer i; -1: no demand heard yet (all)
+    private volatile long demandedAtNanos;
+    private long ticks;
 
     Publisher(VideocallClient client, int index) {
       this.client = client;
-      this.noise = new byte[sizes.keyBytes()];
+      int layers = config.layers();
+      sizes = new FrameSizes[layers];
+      for (int l = 0; l < layers; l++) {
+        sizes[l] =
+            FrameSizes.of(
+                (int) Math.max(10, config.bitrateKbps() * LAYER_BITRATE_SHARE[layers - 1][l]),
+                config.fps());
+      }
+      sequence = new long[layers];
+      sinceKey = new long[layers];
+      java.util.Arrays.fill(sinceKey, -1); // each layer starts with a keyframe
+      this.noise = new byte[sizes[layers - 1].keyBytes()];
       new Random(index).nextBytes(noise);
+    }
+
+    /** What the server asks of this publisher: keyframes (per layer) and, with layers, dynacast. */
+    void control(PacketWrapper w) {
+      try {
+        if (w.getPacketType() == PacketWrapper.PacketType.LAYER_DEMAND) {
+          demanded = dev.videocall.proto.LayerDemand.parseFrom(w.getData()).getCameraLayers();
+          demandedAtNanos = System.nanoTime();
+          return;
+        }
+        if (w.getPacketType() != PacketWrapper.PacketType.MEDIA
+            || w.getMediaKind() == PacketWrapper.MediaKind.VIDEO) {
+          return;
+        }
+        MediaPacket m = MediaPacket.parseFrom(w.getData());
+        if (m.getMediaType() == MediaType.KEYFRAME_REQUEST
+            && m.getRequestMediaType() == MediaType.VIDEO) {
+          int layer = m.getRequestLayer() - 1; // -1: every layer
+          keyframesWanted.getAndUpdate(
+              bits -> bits | (layer < 0 ? (1 << sizes.length) - 1 : 1 << Math.min(layer, 30)));
+        }
+      } catch (InvalidProtocolBufferException e) {
+        // not ours to judge: the server sent it
+      }
+    }
+
+    /** Whether layer {@code l} runs now: the smallest always, others while anyone gets them. */
+    private boolean running(int l) {
+      int d = demanded;
+      return l == 0
+          || sizes.length == 1
+          || d < 0
+          || System.nanoTime() - demandedAtNanos > DEMAND_TTL_NANOS
+          || (d & (1 << l)) != 0;
     }
 
     void sendOne() {
       try {
-        boolean key = sequence % sizes.keyEvery() == 0;
-        byte[] frame = java.util.Arrays.copyOf(noise, sizes.bytes(sequence));
-        MediaPacket m =
-            Packets.videoFrame(
-                frame, key, sequence, sequence * 1_000_000L / config.fps(), VideoCodec.VP8);
-        client.send(Packets.media(m));
-        sequence++;
-        if (m.getSendTimeUs() >= measureFromUs) {
-          sent.incrementAndGet();
+        int wanted = keyframesWanted.getAndSet(0);
+        long timestamp = ticks * 1_000_000L / config.fps();
+        boolean measured = false;
+        for (int l = 0; l < sizes.length; l++) {
+          if (!running(l)) {
+            sinceKey[l] = -1; // resumes with a keyframe
+            continue;
+          }
+          boolean key =
+              sinceKey[l] < 0 || sinceKey[l] >= sizes[l].keyEvery() || (wanted & (1 << l)) != 0;
+          sinceKey[l] = key ? 1 : sinceKey[l] + 1;
+          byte[] frame =
+              java.util.Arrays.copyOf(noise, key ? sizes[l].keyBytes() : sizes[l].deltaBytes());
+          MediaPacket m = Packets.videoFrame(frame, key, sequence[l]++, timestamp, VideoCodec.VP8);
+          if (sizes.length > 1) {
+            m =
+                m.toBuilder()
+                    .setVideoMetadata(
+                        m.getVideoMetadata().toBuilder()
+                            .setHeight(LAYER_HEIGHTS[l])
+                            .setWidth(LAYER_HEIGHTS[l] * 16 / 9)
+                            .setSpatialLayer(l)
+                            .setSpatialLayers(sizes.length))
+                    .build();
+          }
+          client.send(Packets.media(m));
+          measured |= m.getSendTimeUs() >= measureFromUs;
+        }
+        ticks++;
+        if (measured) {
+          sent.incrementAndGet(); // one camera frame, whatever the layers it went out in
         }
       } catch (RuntimeException e) {
         // a closed session: counted by closedEarly, its frames are simply not sent

@@ -89,6 +89,15 @@ final class BotCommand implements Callable<Integer> {
       description = "default: ${DEFAULT-VALUE}")
   String transport;
 
+  @Option(
+      names = "--layers",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "spatial layers per publisher, 1 to 3 (simulcast as the page's: 90/180/360 lines, the"
+              + " top at --bitrate-kbps; viewers then send receiver reports); default: ${DEFAULT-VALUE}")
+  int layers;
+
   @Option(names = "--json", description = "the report as one JSON object")
   boolean json;
 
@@ -107,7 +116,10 @@ final class BotCommand implements Callable<Integer> {
             CliTypes.range(spec, "--fps", fps, 1, 120),
             duration,
             warmup,
-            transport);
+            transport,
+            CliTypes.range(spec, "--layers", layers, 1, 3),
+            0,
+            null);
     Bot.Result r;
     try {
       r = new Bot(config).run(line -> System.err.print("\r" + line + "   "));

@@ -130,12 +130,20 @@ class WebTransportMeetingE2ETest {
           () ->
               metric("videocall_refused_stale_attempt_total") > staleBefore
                   || metric("videocall_closed_replaced_total") > replacedBefore);
-      assertEquals(
-          replacedBefore,
-          metric("videocall_closed_replaced_total"),
-          "the late session replaced the one the page uses");
+      // The delays put the WebTransport join after the WebSocket one; on a very loaded machine the
+      // WebSocket join can come later still, and then it replaces the WebTransport session, which
+      // is right too. Either way the page must keep its WebSocket session.
+      boolean refused = metric("videocall_refused_stale_attempt_total") > staleBefore;
+      System.out.println(
+          "late WebTransport session: "
+              + (refused ? "refused as an older attempt" : "arrived first and was replaced"));
+      Thread.sleep(500); // a close that evicted the page would show by now
       assertEquals("connected", dave.page.evaluate("document.documentElement.dataset.state"));
       assertEquals("websocket", transport(dave));
+      waitUntil(
+          "dave's one session, no ghost (the earlier tests' pages are gone too)",
+          Duration.ofSeconds(5),
+          () -> metric("videocall_sessions") == 1);
 
       Participant carol = participant("carol").open(server.meetingUrl("carol", "late")).connect();
       waitUntil("carol sees dave", Duration.ofSeconds(10), () -> carol.framesDecoded("dave") >= 5);

@@ -78,6 +78,9 @@ public final class ConnectionAttempt {
     return true;
   }
 
+  /** How many pages' attempts a session remembers (its own, and those of sessions it replaced). */
+  public static final int REMEMBERED = 4;
+
   /**
    * Whether a session made by {@code newer} must not replace one made by {@code live}: both from
    * the same page, and the newcomer opened before the live one. Null (a client that does not say)
@@ -88,6 +91,48 @@ public final class ConnectionAttempt {
         && live != null
         && newer.page.equals(live.page)
         && newer.number < live.number;
+  }
+
+  /** Whether {@code newer} is {@link #stale} against any of {@code known}. */
+  public static boolean staleAgainst(
+      ConnectionAttempt newer, java.util.List<ConnectionAttempt> known) {
+    for (ConnectionAttempt k : known) {
+      if (stale(newer, k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What a session that replaces one knowing {@code earlier} knows: its own attempt first, then the
+   * newest attempt of each other page, at most {@link #REMEMBERED} in all. A page whose abandoned
+   * connection arrives after another tab replaced its session is then still recognised.
+   */
+  public static java.util.List<ConnectionAttempt> remembered(
+      ConnectionAttempt own, java.util.List<ConnectionAttempt> earlier) {
+    java.util.List<ConnectionAttempt> out = new java.util.ArrayList<>();
+    if (own != null) {
+      out.add(own);
+    }
+    for (ConnectionAttempt e : earlier) {
+      if (out.size() >= REMEMBERED) {
+        break;
+      }
+      boolean known = false;
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).page.equals(e.page)) {
+          known = true;
+          if (out.get(i).number < e.number) {
+            out.set(i, e);
+          }
+        }
+      }
+      if (!known) {
+        out.add(e);
+      }
+    }
+    return java.util.List.copyOf(out);
   }
 
   public String page() {

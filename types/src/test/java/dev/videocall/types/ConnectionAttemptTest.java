@@ -56,4 +56,24 @@ class ConnectionAttemptTest {
     assertFalse(ConnectionAttempt.stale(null, two), "a client that does not say");
     assertFalse(ConnectionAttempt.stale(one, null));
   }
+
+  @Test
+  void aSessionRemembersTheNewestAttemptOfAFewPages() {
+    java.util.List<ConnectionAttempt> earlier =
+        java.util.List.of(
+            new ConnectionAttempt("a", 2),
+            new ConnectionAttempt("b", 1),
+            new ConnectionAttempt("a", 5),
+            new ConnectionAttempt("c", 1),
+            new ConnectionAttempt("d", 1),
+            new ConnectionAttempt("e", 1));
+    java.util.List<ConnectionAttempt> known =
+        ConnectionAttempt.remembered(new ConnectionAttempt("own", 1), earlier);
+    assertEquals(ConnectionAttempt.REMEMBERED, known.size());
+    assertEquals("own-1", known.get(0).toString());
+    assertTrue(known.contains(new ConnectionAttempt("a", 5)), known.toString());
+    assertTrue(ConnectionAttempt.staleAgainst(new ConnectionAttempt("a", 4), known));
+    assertFalse(ConnectionAttempt.staleAgainst(new ConnectionAttempt("e", 0), known), "forgotten");
+    assertEquals(earlier.subList(0, 2), ConnectionAttempt.remembered(null, earlier.subList(0, 2)));
+  }
 }

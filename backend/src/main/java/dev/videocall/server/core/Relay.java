@@ -273,12 +273,11 @@ public final class Relay implements AutoCloseable {
                 : "this meeting is not end-to-end encrypted");
       }
       replaced = room == null ? null : room.findUser(userId);
-      if (replaced != null && ConnectionAttempt.stale(attempt, replaced.attempt())) {
+      if (replaced != null && ConnectionAttempt.staleAgainst(attempt, replaced.knownAttempts())) {
         counters.inc(Name.REFUSED_STALE_ATTEMPT);
-        log.info("refused {} of {}: older than its page's {}", attempt, userId, replaced);
+        log.info("refused attempt {} of {}: its page has a newer one", attempt, userId);
         throw new Refused(
-            CloseCodes.STALE_ATTEMPT,
-            "attempt " + attempt + " is older than " + replaced.attempt() + ", which is connected");
+            CloseCodes.STALE_ATTEMPT, "attempt " + attempt + ": this page connected again since");
       }
       if (replaced == null) {
         String problem = admissionProblem(address);
@@ -295,6 +294,9 @@ public final class Relay implements AutoCloseable {
       session =
           new Session(
               newSessionId(), userId, meetingId, name, link, address, attempt, this::newOutbox);
+      if (replaced != null) {
+        session.replaces(replaced);
+      }
       // written only once the session is in the room: a client that has its SESSION_ASSIGNED
       // must get everything sent to the meeting from then on
       session.outbox().hold();

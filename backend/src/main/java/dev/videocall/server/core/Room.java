@@ -113,13 +113,18 @@ final class Room {
     return sessions;
   }
 
+  /**
+   * The user's newest session here, or null. Newest: a session being replaced stays in the room for
+   * a moment after its replacement joined, and a join in that moment must meet the newer one.
+   */
   Session findUser(String userId) {
+    Session found = null;
     for (Session s : sessions) {
       if (s.userId().equals(userId)) {
-        return s;
+        found = s;
       }
     }
-    return null;
+    return found;
   }
 
   // Membership changes are rare and serialized by the relay; readers see an immutable snapshot.

@@ -20,6 +20,12 @@ public final class Session {
 
   private final ConnectionAttempt attempt;
 
+  /**
+   * Its attempt and the newest ones of the pages whose sessions it replaced (directly or through
+   * those): an older attempt of any of them is refused. Set once, before the session is in a room.
+   */
+  private volatile java.util.List<ConnectionAttempt> knownAttempts = java.util.List.of();
+
   /** One per simulcast sender this session receives: which of its layers it gets. */
   private final java.util.concurrent.ConcurrentHashMap<Long, LayerSelector> selectors =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -48,6 +54,7 @@ public final class Session {
       java.util.function.Function<Session, Outbox> outboxFactory) {
     this.address = address;
     this.attempt = attempt;
+    this.knownAttempts = ConnectionAttempt.remembered(attempt, java.util.List.of());
     this.id = id;
     this.userId = userId;
     this.meetingId = meetingId;
@@ -63,6 +70,16 @@ public final class Session {
   /** Which connection of which page this is, when the client says (else null). */
   public ConnectionAttempt attempt() {
     return attempt;
+  }
+
+  /** See {@link #knownAttempts}. */
+  java.util.List<ConnectionAttempt> knownAttempts() {
+    return knownAttempts;
+  }
+
+  /** This session replaces {@code older}: it remembers what that one knew. */
+  void replaces(Session older) {
+    knownAttempts = ConnectionAttempt.remembered(attempt, older.knownAttempts);
   }
 
   public String userId() {

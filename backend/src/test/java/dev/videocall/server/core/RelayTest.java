@@ -206,6 +206,29 @@ class RelayTest {
     assertEquals(1, relay.sessionCount());
   }
 
+  /**
+   * The page fell back to WebSocket, then another tab (or a reload) replaced that session, and only
+   * then did the abandoned WebTransport arrive: it must not evict the other tab (the attack review
+   * found that only the live session's own attempt was compared).
+   */
+  @Test
+  void anAbandonedAttemptArrivingAfterAnotherTabTookOverIsStillRefused() throws Exception {
+    join("erin", new FakeLink(), new ConnectionAttempt("pageA", 2));
+    FakeLink tabB = new FakeLink();
+    join("erin", tabB, new ConnectionAttempt("pageB", 1));
+    assertThrows(
+        Relay.Refused.class, () -> join("erin", new FakeLink(), new ConnectionAttempt("pageA", 1)));
+    assertEquals(0, tabB.closeCode, "the other tab keeps its session");
+    // and through a chain of replacements, up to the remembered number of pages
+    join("erin", new FakeLink(), new ConnectionAttempt("pageC", 1));
+    join("erin", new FakeLink(), null);
+    assertThrows(
+        Relay.Refused.class, () -> join("erin", new FakeLink(), new ConnectionAttempt("pageA", 0)));
+    assertThrows(
+        Relay.Refused.class, () -> join("erin", new FakeLink(), new ConnectionAttempt("pageB", 0)));
+    assertEquals(3, relay.counters().get(Counters.Name.REFUSED_STALE_ATTEMPT));
+  }
+
   private Session join(String user, FakeLink link, ConnectionAttempt attempt) {
     return relay.join(user, "m1", null, link, null, Long.MAX_VALUE, false, attempt);
   }

@@ -67,9 +67,13 @@ final class MeetingConnection implements Transport.Listener {
   /**
    * This page load, in every connection's {@code ?attempt=}: the server then refuses a connection
    * this page opened before the one it uses (a WebTransport session abandoned for WebSocket that
-   * reached the server late) instead of letting it replace the session in use.
+   * reached the server late) instead of letting it replace the session in use. Per page load, not
+   * per connection object: leaving and joining again must go on counting (a session of the last
+   * visit may still be on the server, with a higher number).
    */
-  private static final String PAGE = Js.randomMeetingId().replace("-", "");
+  private static String page = Js.randomMeetingId().replace("-", "");
+
+  private static long attempts;
 
   private final MeetingAccess access;
   private final String displayName;
@@ -82,7 +86,6 @@ final class MeetingConnection implements Transport.Listener {
   private int reconnectDelayMs = 1000;
   private int heartbeatTimer = -1;
   private int rttCounter;
-  private long attempts;
 
   MeetingConnection(MeetingAccess access, String displayName, Listener listener) {
     this.access = access;
@@ -177,7 +180,7 @@ final class MeetingConnection implements Transport.Listener {
         + (lobbyPath.indexOf('?') < 0 ? "?" : "&")
         + ConnectionAttempt.PARAM
         + "="
-        + new ConnectionAttempt(PAGE, ++attempts);
+        + new ConnectionAttempt(page, ++attempts);
   }
 
   private void use(Transport t) {
@@ -264,6 +267,11 @@ final class MeetingConnection implements Transport.Listener {
       closed = true;
       listener.replaced();
       return;
+    }
+    if (code == CloseCodes.STALE_ATTEMPT) {
+      // The server believes this page opened a newer connection than the one it uses (someone
+      // else holds a higher number for this page): a new page id makes the retry replace it.
+      page = Js.randomMeetingId().replace("-", "");
     }
     if (code == CloseCodes.E2EE_MISMATCH) { // the same page would be refused again
       closed = true;
