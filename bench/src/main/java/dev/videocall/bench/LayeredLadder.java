@@ -23,7 +23,7 @@ final class LayeredLadder {
     StringBuilder table =
         new StringBuilder(
             "| viewers (limited) | layers | delivered / expected | unlimited p50 / p99 ms |"
-                + " limited p50 / p99 ms | unlimited's layers (small / mid / top) | limited's"
+                + " limited p50 / p99 / worst from the start ms | unlimited's layers (small / mid / top) | limited's"
                 + " layers | server CPU (cores) | server µs per delivered frame |\n"
                 + "|---|---|---|---|---|---|---|---|---|\n");
     try (ServerProcess server = ServerProcess.start("bench-layered", Bench.ONE_MACHINE)) {
@@ -112,7 +112,7 @@ final class LayeredLadder {
     table.append(
         String.format(
             Locale.ROOT,
-            "| %d (%d) | %d | %d / %d | %.1f / %.1f | %.1f / %.1f | %s | %s | %.2f | %.1f |%n",
+            "| %d (%d) | %d | %d / %d | %.1f / %.1f | %.1f / %.1f / %d | %s | %s | %.2f | %.1f |%n",
             viewers,
             limited,
             layers,
@@ -122,6 +122,7 @@ final class LayeredLadder {
             r.p99Ms(),
             r.limitedP50Ms(),
             r.limitedP99Ms(),
+            r.limitedWorstMs(),
             layers > 1 ? Bot.Result.shares(r.unlimitedFramesByLayer()) : "-",
             layers > 1 ? Bot.Result.shares(r.limitedFramesByLayer()) : "-",
             cores,

@@ -20,6 +20,14 @@ import java.util.ArrayDeque;
  * the first thing dropped there. The next probe follows a carried one after {@link
  * #PROBE_AFTER_SUCCESS_NANOS}; a failed probe doubles the pause ({@link #PROBE_EVERY_MIN_NANOS} to
  * {@link #PROBE_EVERY_MAX_NANOS}). Pure: the caller passes the time. Thread-safe.
+ *
+ * <p>A new link is not known to carry anything either. Made with a start limit (the relay's
+ * sessions: {@link #START_LIMIT_BPS}), it is believed to carry that much until probes show more: a
+ * receiver climbs as its link proves room, until all it wants fits. Without one (0), a link is
+ * unlimited until a queue says otherwise, and a weak link then took every camera's largest layer at
+ * once: the kernel's buffers held seconds of it before the first report showed the queue (the
+ * layered ladder's p99 3.1 s on 600 kbit/s). (Keeping the proved rate as the limit after all fit
+ * made an unlimited viewer step down whenever a layer's measured rate rose a little.)
  */
 final class Downlink {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Downlink.class);
@@ -48,6 +56,13 @@ final class Downlink {
 
   /** How long after congestion no probe is tried: the queue must have drained first. */
   static final long QUIET_BEFORE_PROBE_NANOS = 1_500_000_000L;
+
+  /**
+   * What a new receiver's link is believed to carry before probes show more: enough for a camera's
+   * middle layer, or the smallest of several, with audio; a little more than WebRTC's usual start
+   * estimate (300 kbit/s), which its first probes double.
+   */
+  static final long START_LIMIT_BPS = 600_000;
 
   /** The lowest limit believed: below it, a link carries no video at all. */
   static final long MIN_LIMIT_BPS = 64_000;
@@ -83,6 +98,16 @@ final class Downlink {
   private boolean probeFailed;
   private long lastCongestedNanos = Long.MIN_VALUE / 2;
   private long limitBps; // 0: none known
+
+  /** A link unlimited until a queue says otherwise. */
+  Downlink() {
+    this(0);
+  }
+
+  /** A link believed to carry {@code startLimitBps} until probes show more (0: unlimited). */
+  Downlink(long startLimitBps) {
+    limitBps = Math.max(0, startLimitBps);
+  }
 
   private enum Probe {
     IDLE,

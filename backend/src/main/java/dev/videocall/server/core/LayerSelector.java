@@ -82,6 +82,18 @@ final class LayerSelector {
   }
 
   /**
+   * The receiver reports (its link is measured): start on the smallest layer now rather than at its
+   * next report. Until then a new selector would forward the largest, and a weak link would queue
+   * the first keyframes of every camera's top layer for seconds.
+   */
+  synchronized void startSmall() {
+    if (current < 0) {
+      updated = true;
+      target = 0;
+    }
+  }
+
+  /**
    * New measurements: the receiver's downstream rate (bits per second; 0: unknown, no limit), the
    * height of its tile for this sender (0: unknown, any), and whether its queue is building up
    * right now (short congestion).

@@ -16,7 +16,7 @@ public final class Session {
   private long controlRefilledNanos;
   private final AtomicBoolean left = new AtomicBoolean();
   private volatile long lastSeenNanos = System.nanoTime();
-  private final Downlink downlink = new Downlink();
+  private final Downlink downlink = new Downlink(Downlink.START_LIMIT_BPS);
 
   private final ConnectionAttempt attempt;
 
@@ -143,6 +143,9 @@ public final class Session {
         k -> {
           LayerSelector s = new LayerSelector();
           layers.describe(s);
+          if (downlink.reported()) {
+            s.startSmall(); // a reporting receiver climbs from the smallest, as after a report
+          }
           return s;
         });
   }

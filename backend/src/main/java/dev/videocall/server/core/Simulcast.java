@@ -98,7 +98,14 @@ final class Simulcast {
             layers.bitrate(2) / 1000,
             tile);
       }
-      wanted += (long) (layers.bitrate(selector.bySize()) / LayerSelector.HEADROOM);
+      // what the layer the tile asks for needs: the room to go up to it when it is not there
+      // yet (a probe to less proved too little, and the receiver stayed a layer below for good)
+      wanted +=
+          (long)
+              (layers.bitrate(selector.bySize())
+                  / (selector.target() < selector.bySize()
+                      ? LayerSelector.UP_HEADROOM
+                      : LayerSelector.HEADROOM));
       if (selector.keyframeRequest(now)) {
         counters.inc(Name.KEYFRAME_REQUESTS);
         keyframes.request(s, e.getKey(), selector.target());

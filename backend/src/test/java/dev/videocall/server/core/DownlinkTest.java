@@ -15,7 +15,7 @@ class DownlinkTest {
 
   /** A bottleneck with a FIFO queue in front of it, fed by the server and read by the receiver. */
   private static final class Link {
-    final Downlink downlink = new Downlink();
+    final Downlink downlink;
     long capacityBps;
     long now = 1_000_000_000L;
     double delivered; // bytes out of the bottleneck
@@ -32,7 +32,13 @@ class DownlinkTest {
     long lastKeyframe = now;
 
     Link(long capacityBps) {
+      this(capacityBps, 0);
+    }
+
+    /** With a start limit (a relay session's link): believed until probes show more. */
+    Link(long capacityBps, long startLimitBps) {
       this.capacityBps = capacityBps;
+      this.downlink = new Downlink(startLimitBps);
     }
 
     /** The link filled at 800 kbit/s for 3 s (a limit is found); then the queue drains at once. */
@@ -227,5 +233,30 @@ class DownlinkTest {
     d.report(-5, 30 * MS);
     assertEquals(0, d.queueNanos());
     assertFalse(d.congested());
+  }
+
+  /**
+   * A relay session's link starts believed to carry {@link Downlink#START_LIMIT_BPS} and climbs
+   * only as probes carry: a strong link reaches what the receiver wants within seconds, a weak one
+   * is never believed to carry more than it does. (Unlimited at first, a 600 kbit/s receiver took
+   * five cameras' largest layers at once and queued seconds: BotLayersIntegrationTest.)
+   */
+  @Test
+  void aNewLinkIsBelievedToCarryTheStartLimitUntilProbesShowMore() {
+    Link strong = new Link(10_000_000, Downlink.START_LIMIT_BPS);
+    assertEquals(Downlink.START_LIMIT_BPS, strong.downlink.limitBps());
+    long ms = 0;
+    while (strong.downlink.limitBps() != 0 && ms < 20_000) {
+      strong.run(100, 500_000, 3_000_000);
+      ms += 100;
+    }
+    System.out.println("start limit to all 3 Mbit/s wanted, on a free link, in " + ms + " ms");
+    assertTrue(ms < 10_000, "still " + strong.downlink.limitBps() + " after " + ms + " ms");
+
+    Link weak = new Link(400_000, Downlink.START_LIMIT_BPS);
+    weak.run(20_000, 200_000, 3_000_000);
+    assertTrue(
+        weak.downlink.limitBps() <= Downlink.START_LIMIT_BPS,
+        "a weak link is never believed to carry more: " + weak.downlink.limitBps());
   }
 }

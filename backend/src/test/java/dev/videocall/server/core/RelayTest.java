@@ -229,6 +229,55 @@ class RelayTest {
     assertEquals(3, relay.counters().get(Counters.Name.REFUSED_STALE_ATTEMPT));
   }
 
+  /**
+   * A receiver that reports (a page) gets a new camera's smallest layer from the first frame and
+   * climbs from there: a selector made before its next report used to start on the largest, and the
+   * first keyframes of five cameras' top layers queued seconds on a 600 kbit/s link (the layered
+   * ladder's limited viewers: p99 3.1 s).
+   */
+  @Test
+  void aReceiverThatReportsGetsANewCamerasSmallestLayerFromTheFirstFrame() throws Exception {
+    FakeLink viewerLink = new FakeLink();
+    Session viewer = relay.join("viewer", "m1", null, viewerLink);
+    send(
+        viewer,
+        PacketWrapper.newBuilder()
+            .setPacketType(PacketType.RECEIVER_REPORT)
+            .setData(
+                dev.videocall.proto.ReceiverReport.newBuilder()
+                    .setBytesReceived(0)
+                    .build()
+                    .toByteString())
+            .build());
+    Session cam = relay.join("cam", "m1", null, new FakeLink());
+    int before = viewerLink.written.size();
+    for (int layer = 2; layer >= 0; layer--) {
+      dev.videocall.proto.MediaPacket m =
+          Packets.videoFrame(new byte[100], true, 0, 0, dev.videocall.proto.VideoCodec.VP8);
+      send(
+          cam,
+          Packets.media(
+              m.toBuilder()
+                  .setVideoMetadata(
+                      m.getVideoMetadata().toBuilder()
+                          .setHeight(90 << layer)
+                          .setSpatialLayer(layer)
+                          .setSpatialLayers(3))
+                  .build()));
+    }
+    List<Integer> layers = new ArrayList<>();
+    List<PacketWrapper> all = received(viewerLink);
+    for (PacketWrapper p : all.subList(before, all.size())) {
+      if (p.getMediaKind() == PacketWrapper.MediaKind.VIDEO) {
+        layers.add(
+            dev.videocall.proto.MediaPacket.parseFrom(p.getData())
+                .getVideoMetadata()
+                .getSpatialLayer());
+      }
+    }
+    assertEquals(List.of(0), layers, "the viewer's first picture is the smallest layer's");
+  }
+
   private Session join(String user, FakeLink link, ConnectionAttempt attempt) {
     return relay.join(user, "m1", null, link, null, Long.MAX_VALUE, false, attempt);
   }

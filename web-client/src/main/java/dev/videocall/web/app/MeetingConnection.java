@@ -306,6 +306,7 @@ final class MeetingConnection implements Transport.Listener {
     heartbeatTimer = Js.setInterval(this::tick, 1000);
     reportTimer = Js.setInterval(this::report, REPORT_INTERVAL_MS);
     tick();
+    report(); // at once: the server then starts every camera at its smallest layer for this page
   }
 
   private void stopTimers() {
