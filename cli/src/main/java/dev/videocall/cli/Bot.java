@@ -531,15 +531,6 @@ public final class Bot {
   }
 
   /**
-   * A layer's bitrate as a share of the top layer's, smallest first, for 1, 2 and 3 layers: the
-   * page's (CameraPublisher.LAYER_BITRATE_SHARE).
-   */
-  static final double[][] LAYER_BITRATE_SHARE = {{1}, {0.35, 1}, {0.08, 0.35, 1}};
-
-  /** How long a layer demand holds without being repeated (the page's DEMAND_TTL_MS). */
-  static final long DEMAND_TTL_NANOS = 3_000_000_000L;
-
-  /**
    * One publisher's frame schedule and sizes; with layers, one camera frame at each size each tick,
    * every layer numbered and keyframed on its own.
    */
@@ -549,20 +540,20 @@ public final class Bot {
     private final FrameSizes[] sizes;
     private final long[] sequence;
     private final long[] sinceKey;
-    private final java.util.concurrent.atomic.AtomicInteger keyframesWanted =
-        new java.util.concurrent.atomic.AtomicInteger();
-    private volatile int demanded = -1; // bit i: layer i; -1: no demand heard yet (all)
-    private volatile long demandedAtNanos;
+    private final LayerControl control;
     private long ticks;
 
     Publisher(VideocallClient client, int index) {
       this.client = client;
       int layers = config.layers();
+      control = new LayerControl(layers);
       sizes = new FrameSizes[layers];
       for (int l = 0; l < layers; l++) {
         sizes[l] =
             FrameSizes.of(
-                (int) Math.max(10, config.bitrateKbps() * LAYER_BITRATE_SHARE[layers - 1][l]),
+                (int)
+                    Math.max(
+                        10, config.bitrateKbps() * LayerControl.LAYER_BITRATE_SHARE[layers - 1][l]),
                 config.fps());
       }
       sequence = new long[layers];
@@ -574,45 +565,17 @@ public final class Bot {
 
     /** What the server asks of this publisher: keyframes (per layer) and, with layers, dynacast. */
     void control(PacketWrapper w) {
-      try {
-        if (w.getPacketType() == PacketWrapper.PacketType.LAYER_DEMAND) {
-          demanded = dev.videocall.proto.LayerDemand.parseFrom(w.getData()).getCameraLayers();
-          demandedAtNanos = System.nanoTime();
-          return;
-        }
-        if (w.getPacketType() != PacketWrapper.PacketType.MEDIA
-            || w.getMediaKind() == PacketWrapper.MediaKind.VIDEO) {
-          return;
-        }
-        MediaPacket m = MediaPacket.parseFrom(w.getData());
-        if (m.getMediaType() == MediaType.KEYFRAME_REQUEST
-            && m.getRequestMediaType() == MediaType.VIDEO) {
-          int layer = m.getRequestLayer() - 1; // -1: every layer
-          keyframesWanted.getAndUpdate(
-              bits -> bits | (layer < 0 ? (1 << sizes.length) - 1 : 1 << Math.min(layer, 30)));
-        }
-      } catch (InvalidProtocolBufferException e) {
-        // not ours to judge: the server sent it
-      }
-    }
-
-    /** Whether layer {@code l} runs now: the smallest always, others while anyone gets them. */
-    private boolean running(int l) {
-      int d = demanded;
-      return l == 0
-          || sizes.length == 1
-          || d < 0
-          || System.nanoTime() - demandedAtNanos > DEMAND_TTL_NANOS
-          || (d & (1 << l)) != 0;
+      control.onPacket(w, -1); // the server sends each bot only what is addressed to it
     }
 
     void sendOne() {
       try {
-        int wanted = keyframesWanted.getAndSet(0);
+        int wanted = control.takeKeyframes();
+        long now = System.nanoTime();
         long timestamp = ticks * 1_000_000L / config.fps();
         boolean measured = false;
         for (int l = 0; l < sizes.length; l++) {
-          if (!running(l)) {
+          if (!control.running(l, now)) {
             sinceKey[l] = -1; // resumes with a keyframe
             continue;
           }

@@ -8,7 +8,6 @@ import dev.videocall.cli.media.EncodedFrame;
 import dev.videocall.cli.media.Microphone;
 import dev.videocall.cli.media.TestPattern;
 import dev.videocall.cli.media.TestTone;
-import dev.videocall.cli.media.VideoEncoder;
 import dev.videocall.cli.media.VideoSource;
 import dev.videocall.client.VideocallClient;
 import dev.videocall.proto.AudioMetadata;
@@ -20,11 +19,9 @@ import dev.videocall.types.Ids;
 import dev.videocall.types.Packets;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -124,6 +121,15 @@ final class StreamCommand implements Callable<Integer> {
   int kbps;
 
   @Option(
+      names = "--layers",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "simulcast: spatial layers, 1 to 3 (the full size, a half, a quarter; the top at"
+              + " --bitrate-kbps), as the page sends them (default: ${DEFAULT-VALUE})")
+  int layerCount;
+
+  @Option(
       names = "--codec",
       paramLabel = "vp8|vp9",
       defaultValue = "vp8",
@@ -175,8 +181,8 @@ final class StreamCommand implements Callable<Integer> {
     return value;
   }
 
-  private final AtomicBoolean keyframeWanted = new AtomicBoolean();
   private final AtomicLong keyframeRequests = new AtomicLong();
+  private volatile StreamLayers layers;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile String closeReason;
   private volatile long ownSession = -1;
@@ -203,6 +209,16 @@ final class StreamCommand implements Callable<Integer> {
     int[] size = {resolution.width(), resolution.height()};
     CliTypes.range(spec, "--fps", fps, 1, 120);
     CliTypes.range(spec, "--bitrate-kbps", kbps, 20, 50_000);
+    CliTypes.range(spec, "--layers", layerCount, 1, 3);
+    if (layerCount > 1 && (size[0] >> (layerCount - 1) < 16 || size[1] >> (layerCount - 1) < 16)) {
+      throw CliTypes.usage(
+          spec,
+          "--layers "
+              + layerCount
+              + " needs a picture at least "
+              + (16 << (layerCount - 1))
+              + " pixels wide and tall");
+    }
     VideoCodec codec =
         switch (codecName) {
           case "vp8" -> VideoCodec.VP8;
@@ -236,7 +252,8 @@ final class StreamCommand implements Callable<Integer> {
     Duration patience = wait;
     MeetingEntry.Way[] way = new MeetingEntry.Way[1];
     try (VideoSource v = video;
-        VideoEncoder encoder = new VideoEncoder(codec, size[0], size[1], fps, kbps)) {
+        StreamLayers encoder = new StreamLayers(codec, size[0], size[1], fps, kbps, layerCount)) {
+      layers = encoder;
       VideocallClient client =
           Connection.join(
               server,
@@ -279,10 +296,9 @@ final class StreamCommand implements Callable<Integer> {
       }
       client.mediaState(true, audio != null);
       System.err.printf(
-          "streaming %s %dx%d@%d %s %d kbit/s%s to %s/%s over %s (Ctrl-C to leave)%n",
+          "streaming %s %s@%d %s %d kbit/s%s to %s/%s over %s (Ctrl-C to leave)%n",
           pattern ? "test pattern" : "camera",
-          size[0],
-          size[1],
+          encoder.count() > 1 ? "in layers " + encoder.sizes() : size[0] + "x" + size[1],
           fps,
           codec == VideoCodec.VP8 ? "VP8" : "VP9",
           kbps,
@@ -345,6 +361,10 @@ final class StreamCommand implements Callable<Integer> {
   }
 
   private void onPacket(PacketWrapper w) {
+    StreamLayers l = layers;
+    if (l != null) {
+      l.onPacket(w, ownSession); // keyframe requests, per layer; which layers anyone gets
+    }
     if (w.getPacketType() != PacketWrapper.PacketType.MEDIA) {
       return;
     }
@@ -354,7 +374,6 @@ final class StreamCommand implements Callable<Integer> {
       // or forged) must not make us send keyframes
       if (m.getMediaType() == MediaType.KEYFRAME_REQUEST && w.getTargetSessionId() == ownSession) {
         keyframeRequests.incrementAndGet();
-        keyframeWanted.set(true);
       }
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       // not ours to judge: other participants' media may be encrypted or new
@@ -362,7 +381,7 @@ final class StreamCommand implements Callable<Integer> {
   }
 
   private void pumpVideo(
-      VideocallClient client, VideoSource source, VideoEncoder encoder, int fps, boolean paced)
+      VideocallClient client, VideoSource source, StreamLayers encoder, int fps, boolean paced)
       throws InterruptedException {
     long start = System.nanoTime();
     long periodNs = 1_000_000_000L / fps;
@@ -376,13 +395,10 @@ final class StreamCommand implements Callable<Integer> {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
       }
-      List<EncodedFrame> out = encoder.encode(source.next(), i, keyframeWanted.getAndSet(false));
-      for (EncodedFrame f : out) {
-        client.send(
-            Packets.media(
-                Packets.videoFrame(
-                    f.data(), f.keyframe(), sequence++, f.timestampUs(), encoder.codec())));
-        bytes += f.data().length;
+      for (MediaPacket m : encoder.encode(source.next(), i)) {
+        client.send(Packets.media(m));
+        sequence++;
+        bytes += m.getData().size();
       }
       long now = System.nanoTime();
       if (now - lastReport >= 10_000_000_000L) {

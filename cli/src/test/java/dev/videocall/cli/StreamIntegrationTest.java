@@ -124,4 +124,150 @@ class StreamIntegrationTest {
       }
     }
   }
+
+  /**
+   * {@code stream --layers 3}: the server forwards the largest layer to a viewer that sends no
+   * reports and, to one whose tile for the stream is 90 pixels tall, the smallest, switching at a
+   * keyframe of that layer (which the stream sends when asked); both decode their layer with the
+   * pattern's colours.
+   */
+  @org.junit.jupiter.api.Test
+  void aLayeredStreamReachesEachViewerAtTheSizeItShows() throws Exception {
+    String meeting = "cli-layers";
+    ConcurrentLinkedQueue<PacketWrapper> big = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<PacketWrapper> small = new ConcurrentLinkedQueue<>();
+    java.util.concurrent.atomic.AtomicLong camSession =
+        new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong smallBytes =
+        new java.util.concurrent.atomic.AtomicLong();
+    VideocallClient bigViewer =
+        VideocallClient.to(server.url())
+            .user("big")
+            .meeting(meeting)
+            .onPacket(big::add)
+            .connect()
+            .get(10, TimeUnit.SECONDS);
+    VideocallClient smallViewer =
+        VideocallClient.to(server.url())
+            .user("small")
+            .meeting(meeting)
+            .onPacket(
+                w -> {
+                  smallBytes.addAndGet(w.getSerializedSize());
+                  if (w.getUserId().equals("cam")) {
+                    camSession.set(w.getSessionId());
+                  }
+                  small.add(w);
+                })
+            .connect()
+            .get(10, TimeUnit.SECONDS);
+    java.util.concurrent.ScheduledExecutorService reports =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    // as the page does: what arrived, and the height at which the stream is shown
+    reports.scheduleAtFixedRate(
+        () -> {
+          dev.videocall.proto.ReceiverReport.Builder r =
+              dev.videocall.proto.ReceiverReport.newBuilder().setBytesReceived(smallBytes.get());
+          if (camSession.get() != 0) {
+            r.addTiles(
+                dev.videocall.proto.TileSize.newBuilder()
+                    .setSessionId(camSession.get())
+                    .setHeight(90));
+          }
+          smallViewer.send(
+              PacketWrapper.newBuilder()
+                  .setPacketType(PacketWrapper.PacketType.RECEIVER_REPORT)
+                  .setData(r.build().toByteString())
+                  .build());
+        },
+        0,
+        100,
+        TimeUnit.MILLISECONDS);
+    int exit;
+    try {
+      exit =
+          Main.run(
+              new String[] {
+                "stream",
+                "--user-id",
+                "cam",
+                "--meeting-id",
+                meeting,
+                "--test-pattern",
+                "--no-audio",
+                "--resolution",
+                "640x360",
+                "--fps",
+                "15",
+                "--layers",
+                "3",
+                "--transport",
+                "websocket",
+                "--duration",
+                "6s",
+                "--server",
+                server.url().toString()
+              });
+    } finally {
+      reports.shutdownNow();
+      bigViewer.close();
+      smallViewer.close();
+    }
+    assertEquals(0, exit, "stream ends cleanly after --duration");
+    FrameDecoder.Picture bigLast = lastOfLayer(big, 2, 3);
+    assertEquals(640, bigLast.width(), "the viewer that does not report gets the largest");
+    FrameDecoder.Picture smallLast = lastOfLayer(small, 0, 3);
+    assertEquals(160, smallLast.width(), "the 90-pixel tile gets the smallest");
+    assertEquals(90, smallLast.height());
+    for (FrameDecoder.Picture p : new FrameDecoder.Picture[] {bigLast, smallLast}) {
+      for (int bar = 0; bar < 4; bar++) {
+        int[] want = TestPattern.BAR_RGB[bar];
+        int[] got = p.pixel((bar + 0.5) / 4, 0.4);
+        for (int c = 0; c < 3; c++) {
+          assertTrue(
+              Math.abs(want[c] - got[c]) <= 40,
+              p.width() + " wide, bar " + bar + ": " + java.util.Arrays.toString(got));
+        }
+      }
+    }
+  }
+
+  /**
+   * The viewer's frames of {@code layer} from its last switch to it (a keyframe of that layer) on:
+   * every one is that layer and decodes; the last picture.
+   */
+  private static FrameDecoder.Picture lastOfLayer(
+      java.util.Collection<PacketWrapper> received, int layer, int layers) throws Exception {
+    List<MediaPacket> video = new ArrayList<>();
+    for (PacketWrapper w : received) {
+      if (w.getPacketType() == PacketWrapper.PacketType.MEDIA && w.getUserId().equals("cam")) {
+        MediaPacket m = MediaPacket.parseFrom(w.getData());
+        if (m.getMediaType() == MediaType.VIDEO) {
+          assertEquals(layers, m.getVideoMetadata().getSpatialLayers());
+          video.add(m);
+        }
+      }
+    }
+    int start = -1;
+    for (int i = 0; i < video.size(); i++) {
+      MediaPacket m = video.get(i);
+      if (m.getVideoMetadata().getSpatialLayer() != layer) {
+        start = -1;
+      } else if (start < 0 && "key".equals(m.getFrameType())) {
+        start = i;
+      }
+    }
+    assertTrue(start >= 0, "no run of layer " + layer + " from a keyframe in " + video.size());
+    assertTrue(
+        video.size() - start >= 15, "frames of layer " + layer + ": " + (video.size() - start));
+    FrameDecoder.Picture last = null;
+    try (FrameDecoder decoder = new FrameDecoder(VideoCodec.VP8)) {
+      for (MediaPacket m : video.subList(start, video.size())) {
+        FrameDecoder.Picture p = decoder.decode(m.getData().toByteArray());
+        assertNotNull(p, "every frame of the run decodes");
+        last = p;
+      }
+    }
+    return last;
+  }
 }
