@@ -299,7 +299,8 @@ public final class Bot {
         viewerStates.get(i).report(viewers.get(i)); // a page reports at once when it is in
       }
     }
-    Publisher[] pubs = new Publisher[config.publishers()];
+    java.util.concurrent.atomic.AtomicReferenceArray<Publisher> pubs =
+        new java.util.concurrent.atomic.AtomicReferenceArray<>(config.publishers());
     List<VideocallClient> publishers =
         joinAll(
             "publisher",
@@ -307,7 +308,7 @@ public final class Bot {
             i ->
                 packet -> {
                   received(packet, null);
-                  Publisher p = pubs[i];
+                  Publisher p = pubs.get(i);
                   if (p != null) {
                     p.control(packet);
                   }
@@ -326,18 +327,26 @@ public final class Bot {
     measureFromUs = Packets.nowMicros() + config.warmup().toNanos() / 1000;
     long start = warmupStart + config.warmup().toNanos();
     long periodUs = 1_000_000L / config.fps();
+    // the viewers' reports on a thread of their own: they must not delay the publishers' frames
+    ScheduledExecutorService reporter =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bot-reports");
+              t.setDaemon(true);
+              return t;
+            });
     if (config.layers() > 1) {
       for (int i = 0; i < viewers.size(); i++) {
         VideocallClient c = viewers.get(i);
         Viewer v = viewerStates.get(i);
         tasks.add(
-            pacer.scheduleAtFixedRate(
+            reporter.scheduleAtFixedRate(
                 () -> v.report(c), REPORT_MS, REPORT_MS, TimeUnit.MILLISECONDS));
       }
     }
     for (int i = 0; i < publishers.size(); i++) {
       Publisher p = new Publisher(publishers.get(i), i);
-      pubs[i] = p;
+      pubs.set(i, p);
       tasks.add(
           pacer.scheduleAtFixedRate(
               p::sendOne, i * periodUs / publishers.size(), periodUs, TimeUnit.MICROSECONDS));
@@ -366,6 +375,7 @@ public final class Bot {
     tasks.forEach(t -> t.cancel(false));
     done.run();
     pacer.shutdown();
+    reporter.shutdown();
     pacer.awaitTermination(5, TimeUnit.SECONDS);
     double seconds = (System.nanoTime() - start) / 1e9;
     // let frames in flight arrive
@@ -570,8 +580,8 @@ public final class Bot {
 
     void sendOne() {
       try {
-        int wanted = control.takeKeyframes();
         long now = System.nanoTime();
+        int wanted = control.keyframesDue(now);
         long timestamp = ticks * 1_000_000L / config.fps();
         boolean measured = false;
         for (int l = 0; l < sizes.length; l++) {

@@ -78,8 +78,8 @@ final class StreamLayers implements AutoCloseable {
 
   /** Frame {@code index} of the source, at every running layer: the packets to send, in order. */
   List<MediaPacket> encode(AVFrame frame, long index) {
-    int keyframes = control.takeKeyframes();
     long now = System.nanoTime();
+    int keyframes = control.keyframesDue(now);
     List<MediaPacket> out = new ArrayList<>(encoders.length);
     for (int l = 0; l < encoders.length; l++) {
       if (!control.running(l, now)) {

@@ -99,6 +99,9 @@ final class Downlink {
   private long lastCongestedNanos = Long.MIN_VALUE / 2;
   private long limitBps; // 0: none known
 
+  /** The most the link has been seen to carry (a start limit, a carried probe, a full link). */
+  private long provenBps;
+
   /** A link unlimited until a queue says otherwise. */
   Downlink() {
     this(0);
@@ -107,6 +110,7 @@ final class Downlink {
   /** A link believed to carry {@code startLimitBps} until probes show more (0: unlimited). */
   Downlink(long startLimitBps) {
     limitBps = Math.max(0, startLimitBps);
+    provenBps = limitBps;
   }
 
   private enum Probe {
@@ -227,8 +231,27 @@ final class Downlink {
         // what arrived while the link was full, less a margin: reports arrive with the jitter of
         // a busy page, and a limit set too high makes the layers above it flap
         limitBps = Math.max(MIN_LIMIT_BPS, rate * 85 / 100);
+        provenBps = limitBps;
       }
+    } else if (limitBps > 0
+        && rate > limitBps * 11 / 10
+        && probe == Probe.IDLE
+        && now - lastCongestedNanos >= RATE_WINDOW_NANOS + QUIET_BEFORE_PROBE_NANOS
+        && highestRecentQueue() <= DRAINED_NANOS) {
+      // the link has carried more than the limit for a whole rate window with no queue (a screen
+      // share above the start limit, say): that is not its limit (the start one is a guess).
+      // Not right after a congestion: a page catching up on its queue reports a burst.
+      limitBps = rate;
+      provenBps = rate;
     }
+  }
+
+  private long highestRecentQueue() {
+    long highest = 0;
+    for (long q : recentQueues) {
+      highest = Math.max(highest, q);
+    }
+    return highest;
   }
 
   /**
@@ -329,6 +352,11 @@ final class Downlink {
   synchronized int probe(long wantedBps, long now) {
     switch (probe) {
       case IDLE -> {
+        if (limitBps == 0 && provenBps > 0 && wantedBps > provenBps * 6 / 5) {
+          // all the receiver wanted fitted, and now it wants much more (cameras came on, a tile
+          // grew): it climbs from what the link has carried, not straight to everything
+          limitBps = provenBps;
+        }
         if (limitBps == 0
             || wantedBps <= limitBps
             || now - lastCongestedNanos < QUIET_BEFORE_PROBE_NANOS
@@ -432,6 +460,7 @@ final class Downlink {
       // all the receiver wants fits: no limit is known any more (until a queue says one)
       // (within 10 %: what the receiver wants moves with the layers' measured rates meanwhile)
       limitBps = probeTargetBps >= wantedBps * 9 / 10 ? 0 : probeTargetBps;
+      provenBps = Math.max(provenBps, probeTargetBps);
     } else {
       probeEveryNanos =
           Math.min(PROBE_EVERY_MAX_NANOS, Math.max(PROBE_EVERY_MIN_NANOS, probeEveryNanos * 2));

@@ -77,6 +77,9 @@ final class LayerSelector {
       // CLI) stays on it, and one that cannot tell layers apart is never switched.
       target = this.layers - 1;
     }
+    // a sender that now publishes fewer layers (a smaller camera): a receiver on one that no
+    // longer comes would get nothing until its next update, and one that never reports never
+    target = Math.min(target, this.layers - 1);
     System.arraycopy(heights, 0, this.heights, 0, this.layers);
     System.arraycopy(bitrates, 0, this.bitrates, 0, this.layers);
   }

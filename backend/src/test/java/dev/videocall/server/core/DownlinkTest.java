@@ -259,4 +259,31 @@ class DownlinkTest {
         weak.downlink.limitBps() <= Downlink.START_LIMIT_BPS,
         "a weak link is never believed to carry more: " + weak.downlink.limitBps());
   }
+
+  /**
+   * The attack review: once all a receiver wanted fitted, its link counted as unlimited, and when
+   * it came to want much more (four more cameras on) it took it all at once, as a new link did
+   * before the start limit. It now climbs from what the link has carried.
+   */
+  @Test
+  void aReceiverThatComesToWantMuchMoreClimbsFromWhatItsLinkCarried() {
+    Link l = new Link(10_000_000, Downlink.START_LIMIT_BPS);
+    l.run(10_000, 500_000, 800_000);
+    assertEquals(0, l.downlink.limitBps(), "all 800 kbit/s wanted fitted");
+    l.downlink.probe(5_000_000, l.now + 10 * MS);
+    long limit = l.downlink.limitBps();
+    assertTrue(limit >= 800_000 && limit < 2_000_000, "back to what was carried: " + limit);
+  }
+
+  /**
+   * The start limit is a guess: a link that carries more without a queue (a screen share above it)
+   * is not limited to it, with or without probes.
+   */
+  @Test
+  void aLinkThatCarriesMoreThanTheStartLimitWithoutAQueueIsNotHeldToIt() {
+    Link l = new Link(10_000_000, Downlink.START_LIMIT_BPS);
+    l.run(3_000, 1_500_000, 1_500_000);
+    long limit = l.downlink.limitBps();
+    assertTrue(limit == 0 || limit >= 1_400_000, "limit " + limit);
+  }
 }

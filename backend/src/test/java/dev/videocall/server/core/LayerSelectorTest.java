@@ -140,4 +140,19 @@ class LayerSelectorTest {
     assertEquals(0, f[0] + f[1] + f[2], "a decoder cannot start on a delta frame");
     assertTrue(s.keyframeRequest(now));
   }
+
+  /**
+   * A receiver that never reports (the Java client, the CLI) is on the largest of three layers; the
+   * sender's camera gets smaller and it publishes two. The target must follow: it stayed on a layer
+   * that no longer came, and every frame was dropped (found by the attack review).
+   */
+  @Test
+  void whenTheSenderPublishesFewerLayersTheTargetFollows() {
+    assertEquals(Verdict.SWITCH, s.onFrame(2, 0, true));
+    assertEquals(2, s.current());
+    s.layers(2, new int[] {90, 180}, new long[] {100_000, 300_000});
+    assertEquals(1, s.target());
+    assertEquals(Verdict.SWITCH, s.onFrame(1, 0, true), "its new largest, from a keyframe");
+    assertEquals(Verdict.FORWARD, s.onFrame(1, 0, false));
+  }
 }
