@@ -81,17 +81,34 @@ final class Connection {
       String transport,
       Consumer<PacketWrapper> onPacket,
       VideocallClient.CloseListener onClose) {
+    // A connection given up on may still come up later: it must not speak for this stream (its
+    // 4001, when the connection in use replaces it, stopped the stream) and is closed at once.
+    java.util.concurrent.atomic.AtomicBoolean abandoned =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CompletableFuture<VideocallClient> pending =
+        way.apply(VideocallClient.to(server))
+            .transport(transport)
+            .onPacket(
+                p -> {
+                  if (!abandoned.get()) {
+                    onPacket.accept(p);
+                  }
+                })
+            .onClose(
+                (code, reason) -> {
+                  if (!abandoned.get()) {
+                    onClose.onClosed(code, reason);
+                  }
+                })
+            .connect();
     try {
-      return way.apply(VideocallClient.to(server))
-          .transport(transport)
-          .onPacket(onPacket::accept)
-          .onClose(onClose)
-          .connect()
-          .get(5, TimeUnit.SECONDS);
+      return pending.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting", e);
     } catch (TimeoutException e) {
+      abandoned.set(true);
+      pending.thenAccept(VideocallClient::close);
       throw new Unanswered("no answer from " + server + " over " + transport + " within 5 s", e);
     } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {

@@ -68,6 +68,13 @@ public final class VideocallClient implements AutoCloseable {
   }
 
   /** Starts describing a connection to the server at {@code server} (e.g. http://host:8080). */
+  /** This process, in every connection's {@code ?attempt=} (see ConnectionAttempt). */
+  private static final String PROCESS =
+      Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36);
+
+  private static final java.util.concurrent.atomic.AtomicLong ATTEMPTS =
+      new java.util.concurrent.atomic.AtomicLong();
+
   public static Builder to(URI server) {
     return new Builder(server);
   }
@@ -256,6 +263,13 @@ public final class VideocallClient implements AutoCloseable {
      */
     public CompletableFuture<VideocallClient> connect() {
       String path = Endpoints.lobbyPath(user, meeting, displayName, token, e2ee);
+      // numbered as the page numbers its connections: a connection this process gave up on (a
+      // WebTransport attempt that was too slow) cannot evict the one it uses when it arrives late
+      path +=
+          (path.contains("?") ? "&" : "?")
+              + dev.videocall.types.ConnectionAttempt.PARAM
+              + "="
+              + new dev.videocall.types.ConnectionAttempt(PROCESS, ATTEMPTS.incrementAndGet());
       URI endpoint = Endpoints.webSocket(server, path);
       VideocallClient client = new VideocallClient(user, meeting);
       if (e2ee) {
