@@ -124,7 +124,17 @@ final class PictureQuality {
             }
             if (comparable && wentBack(before, s.frame())) {
               backwards++;
-              steps.add(key + " " + before + " -> " + s.frame() + " at " + s.atMs());
+              steps.add(
+                  key
+                      + " "
+                      + before
+                      + " -> "
+                      + s.frame()
+                      + " at "
+                      + s.atMs()
+                      + " (previous frame first seen "
+                      + (s.atMs() - lastAt.get(key))
+                      + " ms before)");
             }
             lastFrame.put(key, s.frame());
           }
@@ -135,12 +145,23 @@ final class PictureQuality {
   }
 
   /**
-   * True when {@code now} is before {@code before} in the looping video (frame numbers wrap at the
-   * end of the file: a jump forward over the wrap is not a step back).
+   * The longest step back that counts as one, in frames (2 s). A frame shown after a newer one is a
+   * reordering: frames overtaking each other on the way, which moves a frame past the few sent
+   * around it, not past seconds of video. A longer "step back" is read as a step forward through
+   * the loop instead: a viewer whose page had fallen behind catches up by more frames than the wall
+   * clock moved (on a loaded machine, one full build saw ben show ana's frame 48, then 199, under 4
+   * s apart: 151 forward or 149 back, and the old rule, "back" beyond half the loop, said back).
+   */
+  static final int LONGEST_STEP_BACK = 60;
+
+  /**
+   * True when {@code now} is before {@code before} in the looping video, by at most {@link
+   * #LONGEST_STEP_BACK} frames (frame numbers wrap at the end of the file: a jump forward over the
+   * wrap is not a step back).
    */
   static boolean wentBack(int before, int now) {
-    int forward = Math.floorMod(now - before, TestVideo.FRAMES);
-    return forward > TestVideo.FRAMES / 2;
+    int back = Math.floorMod(before - now, TestVideo.FRAMES);
+    return back > 0 && back <= LONGEST_STEP_BACK;
   }
 
   /**
