@@ -78,7 +78,17 @@ public final class VideoStreams {
     synchronized (this) {
       Key key = new Key(p.getSessionId(), m.getMediaType());
       State s = streams.computeIfAbsent(key, k -> new State());
-      switch (s.order.next(Packets.isKeyframe(m), m.getVideoMetadata().getSequence())) {
+      dev.videocall.proto.VideoMetadata v = m.getVideoMetadata();
+      FrameOrder.Verdict verdict =
+          s.order.next(
+              Packets.isKeyframe(m),
+              v.getSpatialLayer(),
+              v.getSequence(),
+              v.getTemporalLayers(),
+              v.getTemporalLayer(),
+              v.getSequenceT0(),
+              v.getSequenceT1());
+      switch (verdict) {
         case DECODE -> {
           decoded++;
           decode = true;
@@ -88,7 +98,8 @@ public final class VideoStreams {
           decode = false;
         }
         default -> {
-          gaps++;
+          // GAP, or SKIP: an upper temporal layer lost a frame (the lower ones go on)
+          gaps += verdict == FrameOrder.Verdict.GAP ? 1 : 0;
           decode = false;
           long now = System.nanoTime();
           if (!s.requested

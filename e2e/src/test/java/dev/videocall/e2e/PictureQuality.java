@@ -118,7 +118,8 @@ final class PictureQuality {
             // through the loop over a short time. That time runs from when the previous frame
             // was first seen: a sender starved for seconds on a loaded machine freezes on one
             // frame, then resumes far ahead.
-            boolean comparable = before != null && s.atMs() - lastAt.get(key) < 4000;
+            long shownMs = before == null ? 0 : s.atMs() - lastAt.get(key);
+            boolean comparable = before != null && shownMs < 4000;
             if (before == null || before != s.frame()) {
               lastAt.put(key, s.atMs());
             }
@@ -133,7 +134,7 @@ final class PictureQuality {
                       + " at "
                       + s.atMs()
                       + " (previous frame first seen "
-                      + (s.atMs() - lastAt.get(key))
+                      + shownMs
                       + " ms before)");
             }
             lastFrame.put(key, s.frame());

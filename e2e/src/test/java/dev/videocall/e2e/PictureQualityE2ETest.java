@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * "Every frame intact": three participants whose cameras play the known test video watch each other
  * for 30 s; every sampled remote picture must be the frame its barcode says, at 30 dB or better,
  * and the frames a viewer sees of a peer never go backwards. Over WebSocket and over WebTransport
- * (where frames used to arrive out of order and paint garbage).
+ * (where frames used to arrive out of order and paint garbage). Every camera is sent in three
+ * temporal layers (L1T3), the page's default.
  */
 class PictureQualityE2ETest {
   private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("picture.seconds", 30));
@@ -72,6 +73,14 @@ class PictureQualityE2ETest {
           }
         }
         watching.put(viewer, peers);
+      }
+      for (Participant p : people) {
+        assertEquals("3", p.js("document.documentElement.dataset.cameraTemporalLayers"), p.user);
+        for (String peer : watching.get(p)) {
+          // so every picture measured below went through FrameOrder's temporal-layer rule
+          assertEquals(
+              "3", p.tileAttribute(peer, "data-temporal-layers"), p.user + " gets " + peer);
+        }
       }
       PictureQuality.Report r = PictureQuality.measure(watching, MEASURE);
       String report =

@@ -83,6 +83,10 @@ class ScreenShareE2ETest {
             return n != null && Long.parseLong(n) >= 10;
           });
       assertEquals(
+          "3",
+          vic.page.getAttribute(screen, "data-temporal-layers"),
+          "the screen comes in three temporal layers (L1T3)");
+      assertEquals(
           "speaker",
           vic.page.evaluate("document.getElementById('tiles').dataset.layout"),
           "a shared screen is shown large, the cameras in a strip");

@@ -23,6 +23,10 @@ public final class Counters {
         "Client packets of a type only the server may send"),
     DROPPED_VIDEO_DELTA(
         "videocall_dropped_video_delta_total", "Video delta frames dropped for slow receivers"),
+    DROPPED_VIDEO_UPPER_TEMPORAL(
+        "videocall_dropped_video_upper_temporal_total",
+        "Of the video delta frames dropped for slow receivers, those of temporal layers above the"
+            + " base (the picture goes on at a lower frame rate)"),
     DROPPED_VIDEO_KEY(
         "videocall_dropped_video_key_total", "Video keyframes dropped for slow receivers"),
     DROPPED_AUDIO("videocall_dropped_audio_total", "Audio frames dropped for slow receivers"),

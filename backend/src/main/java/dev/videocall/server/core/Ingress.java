@@ -278,13 +278,19 @@ public final class Ingress {
               Route.of(
                   header.keyframe ? Priority.VIDEO_KEY : Priority.VIDEO_DELTA,
                   header.type == MediaType.VIDEO ? Stream.CAMERA : Stream.SCREEN);
+          int temporal = header.temporalLayers <= 1 ? 0 : header.temporalLayer;
+          if (header.temporalLayers > Packet.Layer.MAX_TEMPORAL + 1
+              || (header.temporalLayers > 1 && temporal >= header.temporalLayers)) {
+            return Route.not(new Drop(Name.DROPPED_BAD_LAYER));
+          }
           if (header.layers <= 1 || header.type != MediaType.VIDEO) {
-            return r; // no simulcast (screens are one layer)
+            // no simulcast (screens are one layer)
+            return r.inLayer(Packet.Layer.NONE.withTemporal(temporal));
           }
           if (header.layers > LayerSelector.MAX_SPATIAL || header.layer >= header.layers) {
             return Route.not(new Drop(Name.DROPPED_BAD_LAYER));
           }
-          return r.inLayer(new Packet.Layer(header.layer, header.layers, header.height));
+          return r.inLayer(new Packet.Layer(header.layer, header.layers, header.height, temporal));
         }
       case AUDIO:
         return Route.of(Priority.AUDIO, Stream.NONE);
@@ -359,6 +365,8 @@ public final class Ingress {
     int layer;
     int layers;
     int height;
+    int temporalLayer;
+    int temporalLayers;
     int requestLayer; // request_layer: 0 every layer, else 1 + the layer; unsigned
 
     static MediaHeader read(ByteString media) throws IOException {
@@ -387,7 +395,10 @@ public final class Ingress {
       return h;
     }
 
-    /** VideoMetadata's height (4), spatial_layer (6) and spatial_layers (7). */
+    /**
+     * VideoMetadata's height (4), spatial_layer (6), spatial_layers (7), temporal_layer (8) and
+     * temporal_layers (9).
+     */
     private void readVideoMetadata(CodedInputStream in) throws IOException {
       int limit = in.pushLimit(in.readRawVarint32());
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -399,6 +410,10 @@ public final class Ingress {
           layer = in.readUInt32();
         } else if (field == 7 && varint) {
           layers = in.readUInt32();
+        } else if (field == 8 && varint) {
+          temporalLayer = in.readUInt32();
+        } else if (field == 9 && varint) {
+          temporalLayers = in.readUInt32();
         } else if (!in.skipField(tag)) {
           break;
         }
@@ -408,6 +423,9 @@ public final class Ingress {
       if (layer < 0 || layers < 0 || height < 0) {
         layer = Integer.MAX_VALUE;
         layers = Integer.MAX_VALUE;
+      }
+      if (temporalLayer < 0 || temporalLayers < 0) {
+        temporalLayers = Integer.MAX_VALUE;
       }
     }
 

@@ -18,8 +18,10 @@ package dev.videocall.server.core;
  * {@link #KEYFRAME_RETRY_NANOS}. It goes up only after the link has had room for the higher layer
  * for {@link #UP_AFTER_NANOS} (no flapping; the caller probes before it believes in more room),
  * down at once. Under short congestion it first drops temporal layers (2, then 1), which needs no
- * keyframe: frames of a lower temporal layer never reference higher ones. Pure: the caller feeds it
- * frames and measurements and does what it says.
+ * keyframe: frames of a lower temporal layer never reference higher ones. A dropped layer comes
+ * back only at a keyframe (the receiver's {@code FrameOrder} decodes a layer's frame only after
+ * every frame of it since the keyframe): the sender's next regular one, no request. Pure: the
+ * caller feeds it frames and measurements and does what it says.
  */
 final class LayerSelector {
   static final int MAX_SPATIAL = 3;
@@ -65,6 +67,10 @@ final class LayerSelector {
   private long ceilingCapacityBps;
   private long targetChosenAtBps;
   private int maxTemporal = 2;
+
+  /** The highest temporal layer forwarded since the current chain's keyframe. */
+  private int forwardTemporal = 2;
+
   private long roomForHigherSinceNanos = -1;
   private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
   private boolean keyframeWanted;
@@ -173,7 +179,9 @@ final class LayerSelector {
     if (spatial != current) {
       return Verdict.DROP;
     }
-    if (!keyframe && temporal > maxTemporal) {
+    // down at once; up only at a keyframe, where every layer's chain starts afresh
+    forwardTemporal = keyframe ? maxTemporal : Math.min(forwardTemporal, maxTemporal);
+    if (!keyframe && temporal > forwardTemporal) {
       return Verdict.DROP;
     }
     return switched ? Verdict.SWITCH : Verdict.FORWARD;

@@ -17,12 +17,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One receiver's outbound queue, bounded in bytes, with few writes in flight on its link.
  *
- * <p>Under pressure it sheds video delta frames first, newest first, so that what stays queued is
- * still decodable. Once a stream's delta chain is broken, its further deltas are useless, so they
- * are dropped until that stream's next keyframe; when the queue has drained below half, the
- * listener is asked to request that keyframe from the sender. Keyframes and audio are dropped only
- * when no queued delta can make room. Control packets may use a second budget of the same size;
- * beyond that the receiver is hopeless and the listener is told to close it.
+ * <p>Under pressure it sheds video delta frames first, of the highest temporal layer first (no
+ * frame of a lower layer refers to them: the picture goes on at a lower frame rate instead of
+ * freezing), newest first, so that what stays queued is still decodable. Once a frame of a stream's
+ * temporal layer t is dropped, its further frames of layers t and above are useless to the receiver
+ * ({@code FrameOrder}), so they are dropped until that stream's next keyframe; when the queue has
+ * drained below half, the listener is asked to request that keyframe from the sender. Keyframes and
+ * audio are dropped only when no queued delta can make room. Control packets may use a second
+ * budget of the same size; beyond that the receiver is hopeless and the listener is told to close
+ * it.
  */
 public final class Outbox {
   private static final long REREQUEST_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -67,8 +70,21 @@ public final class Outbox {
   private boolean onHold;
   private long dropped;
 
-  /** Streams whose delta chain is broken; value: when a keyframe was last requested, or 0. */
-  private final Map<StreamKey, Long> waitingForKey = new HashMap<>();
+  /** A stream whose chain is broken from a temporal layer up. */
+  private static final class Broken {
+    /** The lowest temporal layer whose chain is broken (0: every frame waits for a keyframe). */
+    int level;
+
+    /** When a keyframe was last requested for it, or 0. */
+    long requestedNanos;
+
+    Broken(int level) {
+      this.level = level;
+    }
+  }
+
+  /** Streams whose chain is broken, waiting for a keyframe. */
+  private final Map<StreamKey, Broken> waitingForKey = new HashMap<>();
 
   /** When a keyframe request for this receiver's camera / screen was last let through. */
   private final long[] lastKeyframeRequestNanos =
@@ -156,31 +172,36 @@ public final class Outbox {
       case VIDEO_DELTA:
         {
           StreamKey key = StreamKey.of(p);
-          if (waitingForKey.containsKey(key)) {
+          int t = temporal(p);
+          Broken broken = waitingForKey.get(key);
+          if (broken != null && t >= broken.level) {
             drop(p); // undecodable without the keyframe we are waiting for
-          } else if (fits(p, maxBytes)) {
+            return true;
+          }
+          makeRoom(p, t + 1); // frames of upper temporal layers make room for lower ones
+          if (fits(p, maxBytes)) {
             enqueue(p);
           } else {
             drop(p);
-            waitingForKey.putIfAbsent(key, 0L);
+            breakChain(key, t);
           }
           return true;
         }
       case VIDEO_KEY:
         {
           StreamKey key = StreamKey.of(p);
-          makeRoom(p);
+          makeRoom(p, 0);
           if (fits(p, maxBytes)) {
             enqueue(p);
             waitingForKey.remove(key);
           } else {
             drop(p);
-            waitingForKey.putIfAbsent(key, 0L);
+            breakChain(key, 0);
           }
           return true;
         }
       case AUDIO:
-        makeRoom(p);
+        makeRoom(p, 0);
         if (fits(p, maxBytes)) {
           enqueue(p);
         } else {
@@ -199,7 +220,7 @@ public final class Outbox {
           counters.inc(Name.DROPPED_KEYFRAME_REQUEST_COALESCED);
           return true;
         }
-        makeRoom(p);
+        makeRoom(p, 0);
         if (fits(p, 2 * maxBytes)) {
           enqueue(p);
           return true;
@@ -243,17 +264,30 @@ public final class Outbox {
     queuedBytes += p.size();
   }
 
+  private static int temporal(Packet p) {
+    return Math.max(0, Math.min(Packet.Layer.MAX_TEMPORAL, p.layer().temporal()));
+  }
+
+  /** The stream's frames of temporal layer {@code level} and above wait for a keyframe. */
+  private void breakChain(StreamKey key, int level) {
+    Broken broken = waitingForKey.get(key);
+    if (broken == null) {
+      waitingForKey.put(key, new Broken(level));
+    } else {
+      broken.level = Math.min(broken.level, level);
+    }
+  }
+
   /**
-   * Evicts queued delta frames, newest first, until {@code incoming} fits. An evicted delta breaks
-   * its stream's chain unless a newer keyframe of that stream is queued (or is {@code incoming}).
+   * Evicts queued delta frames of temporal layer {@code lowest} and above until {@code incoming}
+   * fits: the highest layer first, each newest first. So when a layer's frames go, every newer
+   * frame of that layer and the ones above has gone already, and what stays is decodable. An
+   * evicted delta breaks its stream's chain from its layer up unless a newer keyframe of that
+   * stream is queued (or is {@code incoming}).
    */
-  private void makeRoom(Packet incoming) {
+  private void makeRoom(Packet incoming, int lowest) {
     if (fits(incoming, maxBytes)) {
       return;
-    }
-    Set<StreamKey> keyedAfter = new HashSet<>();
-    if (incoming.priority() == Priority.VIDEO_KEY) {
-      keyedAfter.add(StreamKey.of(incoming));
     }
     if (queue.removeIf(q -> q.priority() == Priority.PADDING)) {
       queuedBytes = 0;
@@ -264,19 +298,28 @@ public final class Outbox {
         return;
       }
     }
-    Iterator<Packet> newestFirst = queue.descendingIterator();
-    while (newestFirst.hasNext() && !fits(incoming, maxBytes)) {
-      Packet q = newestFirst.next();
-      if (q.priority() == Priority.VIDEO_KEY) {
-        keyedAfter.add(StreamKey.of(q));
-      } else if (q.priority() == Priority.VIDEO_DELTA) {
-        newestFirst.remove();
-        queuedBytes -= q.size();
-        drop(q);
-        StreamKey key = StreamKey.of(q);
-        if (!keyedAfter.contains(key)) {
-          waitingForKey.putIfAbsent(key, 0L);
+    for (int layer = Packet.Layer.MAX_TEMPORAL; layer >= lowest; layer--) {
+      Set<StreamKey> keyedAfter = new HashSet<>();
+      if (incoming.priority() == Priority.VIDEO_KEY) {
+        keyedAfter.add(StreamKey.of(incoming));
+      }
+      Iterator<Packet> newestFirst = queue.descendingIterator();
+      while (newestFirst.hasNext() && !fits(incoming, maxBytes)) {
+        Packet q = newestFirst.next();
+        if (q.priority() == Priority.VIDEO_KEY) {
+          keyedAfter.add(StreamKey.of(q));
+        } else if (q.priority() == Priority.VIDEO_DELTA && temporal(q) == layer) {
+          newestFirst.remove();
+          queuedBytes -= q.size();
+          drop(q);
+          StreamKey key = StreamKey.of(q);
+          if (!keyedAfter.contains(key)) {
+            breakChain(key, layer);
+          }
         }
+      }
+      if (fits(incoming, maxBytes)) {
+        return;
       }
     }
   }
@@ -286,6 +329,9 @@ public final class Outbox {
     switch (p.priority()) {
       case VIDEO_DELTA:
         counters.inc(Name.DROPPED_VIDEO_DELTA);
+        if (temporal(p) > 0) {
+          counters.inc(Name.DROPPED_VIDEO_UPPER_TEMPORAL);
+        }
         break;
       case VIDEO_KEY:
         counters.inc(Name.DROPPED_VIDEO_KEY);
@@ -379,10 +425,10 @@ public final class Outbox {
     }
     long now = System.nanoTime();
     List<StreamKey> due = new ArrayList<>();
-    for (Map.Entry<StreamKey, Long> e : waitingForKey.entrySet()) {
-      long last = e.getValue();
+    for (Map.Entry<StreamKey, Broken> e : waitingForKey.entrySet()) {
+      long last = e.getValue().requestedNanos;
       if (last == 0L || now - last >= REREQUEST_NANOS) {
-        e.setValue(now == 0L ? 1L : now);
+        e.getValue().requestedNanos = now == 0L ? 1L : now;
         due.add(e.getKey());
       }
     }

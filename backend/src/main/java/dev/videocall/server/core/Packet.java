@@ -14,9 +14,9 @@ package dev.videocall.server.core;
  * @param bytes the wire bytes, shared by every receiver and never modified
  * @param arrivedNanos when it reached this instance ({@link System#nanoTime}), for the relay
  *     latency and outbox delay histograms
- * @param layer for a camera frame of a sender that publishes several spatial layers (simulcast):
- *     which one; for a camera keyframe request, the layer asked for ({@link Layer#requested}); else
- *     {@link Layer#NONE}
+ * @param layer for a video frame: its temporal layer, and for a camera frame of a sender that
+ *     publishes several spatial layers (simulcast), which one; for a camera keyframe request, the
+ *     layer asked for ({@link Layer#requested}); else {@link Layer#NONE}
  */
 public record Packet(
     String meetingId,
@@ -72,11 +72,25 @@ public record Packet(
   }
 
   /**
-   * A camera frame's simulcast layer: {@code spatial} of {@code count} (0 the smallest), {@code
-   * height} pixels tall.
+   * A video frame's layers: simulcast (cameras only) {@code spatial} of {@code count} (0 the
+   * smallest), {@code height} pixels tall; and its {@code temporal} layer (0 the base, or no
+   * temporal layers), for cameras and screens.
    */
-  public record Layer(int spatial, int count, int height) {
-    public static final Layer NONE = new Layer(0, 1, 0);
+  public record Layer(int spatial, int count, int height, int temporal) {
+    public static final Layer NONE = new Layer(0, 1, 0, 0);
+
+    /** The highest temporal layer a frame may have: L1T3's 0, 1 and 2. */
+    public static final int MAX_TEMPORAL = 2;
+
+    /** A simulcast layer, of no temporal layer. */
+    public Layer(int spatial, int count, int height) {
+      this(spatial, count, height, 0);
+    }
+
+    /** The same, of temporal layer {@code t}. */
+    public Layer withTemporal(int t) {
+      return t == temporal ? this : new Layer(spatial, count, height, t);
+    }
 
     /** The largest {@link #requested} value: 1 + the largest spatial layer. */
     public static final int MAX_REQUESTED = LayerSelector.MAX_SPATIAL;
@@ -86,7 +100,7 @@ public record Packet(
      * 0 every layer, else 1 + the spatial layer), so that requests are coalesced per layer.
      */
     public static Layer requested(int requestLayer) {
-      return new Layer(requestLayer, 0, 0);
+      return new Layer(requestLayer, 0, 0, 0);
     }
 
     /** Whether the sender publishes more than one spatial layer. */

@@ -76,7 +76,8 @@ final class Room {
         if (sender != null) {
           LayerSelector.Verdict v =
               s.selector(p.senderSessionId(), sender)
-                  .onFrame(layer.spatial(), 0, p.priority() == Packet.Priority.VIDEO_KEY);
+                  .onFrame(
+                      layer.spatial(), layer.temporal(), p.priority() == Packet.Priority.VIDEO_KEY);
           if (v == LayerSelector.Verdict.DROP) {
             counters.inc(Counters.Name.LAYER_NOT_FORWARDED);
             continue;

@@ -106,6 +106,51 @@ class IngressTest {
     }
   }
 
+  private static PacketWrapper temporal(MediaType type, int spatial, int t, int of) {
+    MediaPacket frame =
+        MediaPacket.newBuilder()
+            .setMediaType(type)
+            .setFrameType("delta")
+            .setData(ByteString.copyFrom(new byte[10]))
+            .setVideoMetadata(
+                dev.videocall.proto.VideoMetadata.newBuilder()
+                    .setSequence(5)
+                    .setHeight(180)
+                    .setSpatialLayer(spatial)
+                    .setSpatialLayers(spatial == 0 ? 0 : 3)
+                    .setTemporalLayer(t)
+                    .setTemporalLayers(of)
+                    .setSequenceT0(2)
+                    .setSequenceT1(3))
+            .build();
+    return Packets.media(frame);
+  }
+
+  @Test
+  void aFrameCarriesItsTemporalLayerAndAnImpossibleOneIsDropped() {
+    assertEquals(
+        new Packet.Layer(1, 3, 180, 2), relayed(temporal(MediaType.VIDEO, 1, 2, 3)).layer());
+    assertEquals(
+        Packet.Layer.NONE.withTemporal(1),
+        relayed(temporal(MediaType.SCREEN, 0, 1, 3)).layer(),
+        "a screen's temporal layer");
+    assertEquals(
+        Packet.Layer.NONE,
+        relayed(temporal(MediaType.VIDEO, 0, 2, 1)).layer(),
+        "one temporal layer: the field means nothing");
+    for (PacketWrapper bad :
+        new PacketWrapper[] {
+          temporal(MediaType.VIDEO, 0, 3, 3),
+          temporal(MediaType.VIDEO, 1, 0, 4),
+          temporal(MediaType.SCREEN, 0, -1, 3),
+          temporal(MediaType.VIDEO, 0, 0, -1)
+        }) {
+      Ingress.Decision d = classify(bad);
+      assertInstanceOf(Ingress.Drop.class, d, bad.toString());
+      assertEquals(Name.DROPPED_BAD_LAYER, ((Ingress.Drop) d).counter());
+    }
+  }
+
   @Test
   void receiverReportsAreConsumedAndLayerDemandsRefusedFromClients() {
     dev.videocall.proto.ReceiverReport.Builder r =

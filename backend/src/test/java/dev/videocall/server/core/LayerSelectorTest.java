@@ -75,6 +75,9 @@ class LayerSelectorTest {
     s.update(300_000, 360, false, now);
     s.update(300_000, 360, false, now);
     assertEquals(2, s.maxTemporal(), "back once the queue drains");
+    assertEquals(
+        15, second(false)[0], "but layer 2 only from a keyframe: its chain broke when it went");
+    assertEquals(30, second(true)[0], "from the keyframe on, every frame");
   }
 
   @Test

@@ -148,6 +148,65 @@ class OutboxTest {
     assertArrayEquals(key.bytes(), w.get(w.size() - 2));
   }
 
+  /** A camera delta frame of temporal layer {@code t}. */
+  private Packet delta(long sender, int t, int size) {
+    byte[] bytes = new byte[size];
+    bytes[0] = ++tag;
+    return new Packet(
+        "m",
+        "u" + sender,
+        sender,
+        0,
+        Priority.VIDEO_DELTA,
+        Stream.CAMERA,
+        bytes,
+        Packet.Layer.NONE.withTemporal(t));
+  }
+
+  /**
+   * A base-layer frame that does not fit makes room by evicting upper temporal layers, the top one
+   * first: the receiver's picture goes on at a lower frame rate. The layers that lost a frame wait
+   * for a keyframe; the ones below them flow on.
+   */
+  @Test
+  void upperTemporalLayersMakeRoomForLowerOnesAndWaitForAKeyframe() {
+    link.stalled = true;
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 10)); // in flight
+    Packet t0 = delta(SENDER_A, 0, 2500);
+    Packet t2 = delta(SENDER_A, 2, 2500);
+    Packet t1 = delta(SENDER_A, 1, 2500);
+    Packet t2b = delta(SENDER_A, 2, 2500);
+    for (Packet p : List.of(t0, t2, t1, t2b)) {
+      outbox.offer(p); // the budget, exactly
+    }
+    Packet next = delta(SENDER_A, 0, 2500);
+    outbox.offer(next); // evicts t2b, the newest of the top layer
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_DELTA));
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_UPPER_TEMPORAL));
+    Packet t1b = delta(SENDER_A, 1, 2500);
+    outbox.offer(t1b); // evicts t2: layer 2 goes before layer 1
+    assertEquals(2, counters.get(Name.DROPPED_VIDEO_UPPER_TEMPORAL));
+    Packet notNow = delta(SENDER_A, 1, 2500);
+    outbox.offer(notNow); // no frame of a layer above 1 left: dropped itself, layer 1 now waits
+    assertEquals(3, counters.get(Name.DROPPED_VIDEO_UPPER_TEMPORAL));
+
+    link.release();
+    assertEquals(
+        List.of((byte) 1, t0.bytes()[0], t1.bytes()[0], next.bytes()[0], t1b.bytes()[0]),
+        writtenTags());
+    assertEquals(List.of(SENDER_A + "/CAMERA"), keyframeRequests, "for the upper layers");
+    link.written.clear();
+    Packet base = delta(SENDER_A, 0, 100);
+    outbox.offer(delta(SENDER_A, 2, 100)); // waits for the keyframe
+    outbox.offer(delta(SENDER_A, 1, 100)); // so does layer 1 now
+    outbox.offer(base);
+    Packet key = packet(SENDER_A, Priority.VIDEO_KEY, 100);
+    Packet top = delta(SENDER_A, 2, 100);
+    outbox.offer(key);
+    outbox.offer(top);
+    assertEquals(List.of(base.bytes()[0], key.bytes()[0], top.bytes()[0]), writtenTags());
+  }
+
   @Test
   void keyframeAudioAndControlEvictQueuedDeltasNewestFirst() {
     link.stalled = true;

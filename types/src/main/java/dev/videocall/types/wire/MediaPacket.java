@@ -122,6 +122,18 @@ public final class MediaPacket {
     /** How many spatial layers the sender publishes; 0 or 1: no simulcast. */
     public int spatialLayers;
 
+    /** Temporal layers: this frame's (0 the base) of {@link #temporalLayers}. */
+    public int temporalLayer;
+
+    /** How many temporal layers the stream has; 0 or 1: none. */
+    public int temporalLayers;
+
+    /** Frames of temporal layer 0 encoded up to and including this one. */
+    public long sequenceT0;
+
+    /** Frames of temporal layers 0 and 1 encoded up to and including this one. */
+    public long sequenceT1;
+
     public byte[] encode() {
       return new ProtoWriter()
           .uint64(1, sequence)
@@ -131,6 +143,10 @@ public final class MediaPacket {
           .message(5, colorSpace == null ? null : colorSpace.encode())
           .uint32(6, spatialLayer)
           .uint32(7, spatialLayers)
+          .uint32(8, temporalLayer)
+          .uint32(9, temporalLayers)
+          .uint64(10, sequenceT0)
+          .uint64(11, sequenceT1)
           .toByteArray();
     }
 
@@ -145,6 +161,10 @@ public final class MediaPacket {
           case 5 -> m.colorSpace = VideoColorSpace.read(r.message());
           case 6 -> m.spatialLayer = r.int32();
           case 7 -> m.spatialLayers = r.int32();
+          case 8 -> m.temporalLayer = r.int32();
+          case 9 -> m.temporalLayers = r.int32();
+          case 10 -> m.sequenceT0 = r.uint64();
+          case 11 -> m.sequenceT1 = r.uint64();
           default -> r.skip();
         }
       }

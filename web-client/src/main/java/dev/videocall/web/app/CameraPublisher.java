@@ -27,6 +27,12 @@ import org.teavm.jso.JSObject;
  * forwards one layer to each receiver. Dynacast: a layer no server instance asked for within {@link
  * #DEMAND_TTL_MS} is not encoded (the smallest always is, and every layer is until the first demand
  * arrives, for servers that send none); it resumes, with a keyframe, when asked for again.
+ *
+ * <p>Each encoder makes three temporal layers (WebCodecs {@code scalabilityMode} L1T3: layers 0 2 1
+ * 2, so a quarter of the frames are layer 0 and half are layers 0 and 1), which the server drops
+ * top first under congestion without a keyframe; each frame carries its layer and the counts of
+ * layer-0 and layer-0-and-1 frames that receivers' {@code FrameOrder} checks. An encoder that
+ * refuses L1T3 (its first output is an error) is reopened without, for the rest of the call.
  */
 final class CameraPublisher {
   static final String VP8 = "vp8";
@@ -40,6 +46,11 @@ final class CameraPublisher {
   /** How long a server instance's demand for a layer holds without being repeated. */
   static final double DEMAND_TTL_MS = 3000;
 
+  /** The temporal layers asked of each encoder (see the class comment). */
+  static final String SCALABILITY_MODE = "L1T3";
+
+  static final int TEMPORAL_LAYERS = 3;
+
   /** A keyframe request for a paused layer keeps it running at least this long. */
   private static final double REQUESTED_LAYER_MS = 3000;
 
@@ -50,6 +61,7 @@ final class CameraPublisher {
   private final int mediaType;
   private final int mediaKind;
   private final boolean simulcast;
+  private boolean temporal;
   private MediaStreamTrack track;
   private FrameReader<VideoFrame> reader;
   private Layer[] layers = new Layer[0];
@@ -72,7 +84,11 @@ final class CameraPublisher {
     final int height;
     final int bitrate;
     VideoEncoder encoder;
+    boolean encoderTemporal; // configured with SCALABILITY_MODE
+    int outputsSinceOpen;
     long sequence;
+    long sequenceT0;
+    long sequenceT1;
     boolean forceKey = true;
     double lastKeyMs = -1e9;
     double requestedUntilMs = -1e9;
@@ -95,7 +111,8 @@ final class CameraPublisher {
       int fps,
       int mediaType,
       int mediaKind,
-      boolean simulcast) {
+      boolean simulcast,
+      boolean temporal) {
     this.sink = sink;
     this.codec = codec;
     this.bitrate = bitrate;
@@ -103,19 +120,33 @@ final class CameraPublisher {
     this.mediaType = mediaType;
     this.mediaKind = mediaKind;
     this.simulcast = simulcast;
+    this.temporal = temporal;
   }
 
-  /** The camera; in three layers when {@code simulcast}. */
+  /**
+   * The camera; in three spatial layers when {@code simulcast}, with temporal layers when {@code
+   * temporal}.
+   */
   static CameraPublisher camera(
-      PacketSink sink, String codec, int bitrate, int fps, boolean simulcast) {
+      PacketSink sink, String codec, int bitrate, int fps, boolean simulcast, boolean temporal) {
     return new CameraPublisher(
-        sink, codec, bitrate, fps, MediaPacket.VIDEO, PacketWrapper.KIND_VIDEO, simulcast);
+        sink,
+        codec,
+        bitrate,
+        fps,
+        MediaPacket.VIDEO,
+        PacketWrapper.KIND_VIDEO,
+        simulcast,
+        temporal);
   }
 
-  /** A shared screen: VP9 (sharp text at low rates), at most 15 fps, one layer. */
-  static CameraPublisher screen(PacketSink sink) {
+  /**
+   * A shared screen: VP9 (sharp text at low rates), at most 15 fps, one spatial layer, with
+   * temporal layers when {@code temporal}.
+   */
+  static CameraPublisher screen(PacketSink sink, boolean temporal) {
     return new CameraPublisher(
-        sink, VP9, 1_500_000, 15, MediaPacket.SCREEN, PacketWrapper.KIND_SCREEN, false);
+        sink, VP9, 1_500_000, 15, MediaPacket.SCREEN, PacketWrapper.KIND_SCREEN, false, temporal);
   }
 
   /** Starts publishing {@code next} instead of the current track (null: nothing, camera off). */
@@ -208,6 +239,11 @@ final class CameraPublisher {
     return out.toString();
   }
 
+  /** Temporal layers per encoder: 3 (L1T3), or 1 when off or refused. */
+  int temporalLayers() {
+    return temporal ? TEMPORAL_LAYERS : 1;
+  }
+
   /** The layers' sizes, smallest first, e.g. "160x90,320x180,640x360". */
   String layerSizes() {
     StringBuilder out = new StringBuilder();
@@ -295,8 +331,12 @@ final class CameraPublisher {
     int count = !simulcast ? 1 : h >= 360 ? 3 : h >= 180 ? 2 : 1;
     Layer[] next = new Layer[count];
     long after = 0; // numbers go on across sizes: a receiver's order rule takes no step back
+    long afterT0 = 0;
+    long afterT1 = 0;
     for (Layer l : layers) {
       after = Math.max(after, l.sequence);
+      afterT0 = Math.max(afterT0, l.sequenceT0);
+      afterT1 = Math.max(afterT1, l.sequenceT1);
     }
     for (int i = 0; i < count; i++) {
       int scale = 1 << (count - 1 - i);
@@ -309,6 +349,8 @@ final class CameraPublisher {
     }
     for (Layer l : next) {
       l.sequence = after;
+      l.sequenceT0 = afterT0;
+      l.sequenceT1 = afterT1;
     }
     layers = next;
   }
@@ -322,7 +364,10 @@ final class CameraPublisher {
     l.encoder =
         VideoEncoder.create(
             (chunk, metadata) -> onChunk(l, chunk, metadata), error -> onEncoderError(l, error));
-    l.encoder.configureRealtime(codec, l.width, l.height, l.bitrate, fps);
+    l.encoderTemporal = temporal;
+    l.outputsSinceOpen = 0;
+    l.encoder.configureRealtime(
+        codec, l.width, l.height, l.bitrate, fps, temporal ? SCALABILITY_MODE : null);
     l.forceKey = true;
   }
 
@@ -334,6 +379,10 @@ final class CameraPublisher {
   }
 
   private void onEncoderError(Layer l, JSObject error) {
+    if (l.encoderTemporal && l.outputsSinceOpen == 0 && temporal) {
+      temporal = false; // an encoder without L1T3 says so at once, as NotSupportedError
+      Page.log("video encoder refused " + SCALABILITY_MODE + ", going on without temporal layers");
+    }
     Page.log("video encoder error, reopening: " + Page.message(error));
     l.encoder = null; // reopened on the next frame, starting with a keyframe
   }
@@ -343,6 +392,7 @@ final class CameraPublisher {
       return; // an encoder of a size left behind, flushing
     }
     l.framesEncoded++;
+    l.outputsSinceOpen++;
     MediaPacket m = new MediaPacket();
     m.mediaType = mediaType;
     m.data = EncodedChunk.bytesOf(chunk);
@@ -357,6 +407,15 @@ final class CameraPublisher {
     if (layers.length > 1) {
       m.video.spatialLayer = l.index;
       m.video.spatialLayers = layers.length;
+    }
+    int t = l.encoderTemporal ? VideoEncoder.temporalLayerId(metadata) : -1;
+    if (t >= 0) {
+      l.sequenceT0 += t == 0 ? 1 : 0;
+      l.sequenceT1 += t <= 1 ? 1 : 0;
+      m.video.temporalLayer = t;
+      m.video.temporalLayers = TEMPORAL_LAYERS;
+      m.video.sequenceT0 = l.sequenceT0;
+      m.video.sequenceT1 = l.sequenceT1;
     }
     if (m.isKeyframe()) {
       String matrix = VideoEncoder.colorSpaceField(metadata, "matrix");

@@ -193,10 +193,17 @@ final class MeetingApp
     // Simulcast only when asked for (?simulcast=1) until issue 16 is done: on a loaded 2-core
     // machine the selector still drops receivers to the smallest layer on a busy page's lateness,
     // and PictureQualityE2ETest then sees its 29-30 dB pictures.
+    // Temporal layers unless asked not to (?temporal=0, to compare)
+    boolean temporal = !"0".equals(Page.queryParam("temporal"));
     camera =
         CameraPublisher.camera(
-            this, codec, VIDEO_BITRATE, LocalMedia.FPS, "1".equals(Page.queryParam("simulcast")));
-    screen = CameraPublisher.screen(this);
+            this,
+            codec,
+            VIDEO_BITRATE,
+            LocalMedia.FPS,
+            "1".equals(Page.queryParam("simulcast")),
+            temporal);
+    screen = CameraPublisher.screen(this, temporal);
     mic = new MicrophonePublisher(this, e2ee != null);
     mic.setEnabled(media.micWanted());
     showSelfCamera(media.cameraWanted() ? media.camera() : null);
@@ -998,6 +1005,7 @@ final class MeetingApp
     root.setAttribute("data-camera-layers", camera.runningLayers());
     root.setAttribute("data-camera-layer-sizes", camera.layerSizes());
     root.setAttribute("data-camera-layer-frames", camera.layerFrames());
+    root.setAttribute("data-camera-temporal-layers", String.valueOf(camera.temporalLayers()));
   }
 
   @Override

@@ -80,6 +80,11 @@ final class RemotePeer {
               }
 
               @Override
+              public void temporal(int layers, int decodable) {
+                showTemporal(tile, layers, decodable);
+              }
+
+              @Override
               public void size(int layer, int layers, int width, int height) {
                 tile.attr("data-layer", layer);
                 tile.attr("data-frame-height", height);
@@ -98,6 +103,15 @@ final class RemotePeer {
       case MediaPacket.AUDIO -> onAudio(m);
       default -> {}
     }
+  }
+
+  /**
+   * A stream's temporal layers on its tile: {@code data-temporal-layers} (1: none) and {@code
+   * data-temporal-decodable}, how many of them decode now.
+   */
+  private static void showTemporal(Tile t, int layers, int decodable) {
+    t.attr("data-temporal-layers", layers);
+    t.attr("data-temporal-decodable", decodable);
   }
 
   private void onCameraFrame(int frames) {
@@ -147,6 +161,11 @@ final class RemotePeer {
                 @Override
                 public void requestKeyframe(int layer) {
                   host.requestKeyframe(person.sessionId, MediaPacket.SCREEN, -1);
+                }
+
+                @Override
+                public void temporal(int layers, int decodable) {
+                  showTemporal(screenTile, layers, decodable);
                 }
               });
     }

@@ -36,6 +36,12 @@ final class VideoStreamDecoder {
      * layers} (1 without simulcast).
      */
     default void size(int layer, int layers, int width, int height) {}
+
+    /**
+     * The stream has {@code layers} temporal layers (1: none), of which the lowest {@code
+     * decodable} decode now (fewer after a frame of an upper one was lost, until a keyframe).
+     */
+    default void temporal(int layers, int decodable) {}
   }
 
   private final HTMLCanvasElement canvas;
@@ -57,6 +63,7 @@ final class VideoStreamDecoder {
   private static final double REWIND_MS = 1000;
 
   private int layer = -1;
+  private int temporalShown = -1; // layers * 10 + decodable, as last told
 
   VideoStreamDecoder(HTMLCanvasElement canvas, Listener listener) {
     this.canvas = canvas;
@@ -72,9 +79,18 @@ final class VideoStreamDecoder {
         m.video != null && m.video.codec == MediaPacket.CODEC_VP9
             ? CameraPublisher.VP9
             : CameraPublisher.VP8;
-    long sequence = m.video == null ? 0 : m.video.sequence;
-    int layer = m.video == null ? 0 : m.video.spatialLayer;
-    switch (order.next(m.isKeyframe(), layer, sequence)) {
+    MediaPacket.VideoMetadata v = m.video == null ? new MediaPacket.VideoMetadata() : m.video;
+    int layer = v.spatialLayer;
+    FrameOrder.Verdict verdict =
+        order.next(
+            m.isKeyframe(),
+            layer,
+            v.sequence,
+            v.temporalLayers,
+            v.temporalLayer,
+            v.sequenceT0,
+            v.sequenceT1);
+    switch (verdict) {
       case STALE -> {
         framesDropped++; // older than what was decoded: the tail of a superseded group
         listener.stale(++framesStale);
@@ -86,7 +102,18 @@ final class VideoStreamDecoder {
         askForKeyframe(layer); // the layer the server forwards us
         return;
       }
+      case SKIP -> {
+        // an upper temporal layer lost a frame: the lower ones go on; a keyframe restores it
+        framesDropped++;
+        askForKeyframe(layer);
+        return;
+      }
       default -> {}
+    }
+    int temporal = Math.max(1, v.temporalLayers) * 10 + order.intactLevels();
+    if (temporal != temporalShown) {
+      temporalShown = temporal;
+      listener.temporal(temporal / 10, Math.min(temporal / 10, temporal % 10));
     }
     MediaPacket.VideoColorSpace colour = m.video == null ? null : m.video.colorSpace;
     if (m.isKeyframe()

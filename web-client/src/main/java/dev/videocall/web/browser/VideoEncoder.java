@@ -13,13 +13,27 @@ public abstract class VideoEncoder implements JSObject {
       script = "return new VideoEncoder({output: output, error: error});")
   public static native VideoEncoder create(ChunkOutput output, ErrorHandler error);
 
-  /** Real-time configuration: VP8 ("vp8") or VP9 ("vp09.00.10.08"). */
+  /**
+   * Real-time configuration: VP8 ("vp8") or VP9 ("vp09.00.10.08"), with {@code scalabilityMode}
+   * (e.g. "L1T3": three temporal layers) unless it is null.
+   */
   @JSBody(
-      params = {"codec", "width", "height", "bitrate", "fps"},
+      params = {"codec", "width", "height", "bitrate", "fps", "scalabilityMode"},
       script =
-          "this.configure({codec: codec, width: width, height: height, bitrate: bitrate,"
-              + " framerate: fps, latencyMode: 'realtime'});")
-  public native void configureRealtime(String codec, int width, int height, int bitrate, int fps);
+          "var vcC = {codec: codec, width: width, height: height, bitrate: bitrate,"
+              + " framerate: fps, latencyMode: 'realtime'};"
+              + "if (scalabilityMode) { vcC.scalabilityMode = scalabilityMode; }"
+              + "this.configure(vcC);")
+  public native void configureRealtime(
+      String codec, int width, int height, int bitrate, int fps, String scalabilityMode);
+
+  /** An output's temporal layer ({@code metadata.svc.temporalLayerId}), or -1 when it has none. */
+  @JSBody(
+      params = "metadata",
+      script =
+          "var vcS = metadata && metadata.svc;"
+              + "return vcS && typeof vcS.temporalLayerId === 'number' ? vcS.temporalLayerId : -1;")
+  public static native int temporalLayerId(JSObject metadata);
 
   @JSBody(
       params = {"frame", "key"},
