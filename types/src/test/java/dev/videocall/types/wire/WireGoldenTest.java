@@ -471,7 +471,11 @@ class WireGoldenTest {
               .setWidth((int) maybe(random.nextInt(4000)))
               .setHeight((int) maybe(random.nextInt(4000)))
               .setSpatialLayer((int) maybe(random.nextInt(3)))
-              .setSpatialLayers((int) maybe(random.nextInt())));
+              .setSpatialLayers((int) maybe(random.nextInt()))
+              .setTemporalLayer((int) maybe(random.nextInt(3)))
+              .setTemporalLayers((int) maybe(random.nextInt()))
+              .setSequenceT0(maybe(random.nextLong()))
+              .setSequenceT1(maybe(random.nextLong())));
     }
     if (random.nextBoolean()) {
       b.setHeartbeatMetadata(
