@@ -58,7 +58,9 @@ class AdaptiveQualityTrial {
         LinkEmulator tcp = LinkEmulator.tcp(server.httpPort);
         LinkEmulator udp = LinkEmulator.udp(server.webTransportPort());
         Chromium chromium = Chromium.withCamera(video)) {
-      String query = "?simulcast=1&transport=" + transport;
+      // -Dadaptive.query=&temporal=0 compares without temporal layers
+      String query =
+          "?simulcast=1&transport=" + transport + System.getProperty("adaptive.query", "");
       // ana sends; ben and cat watch with their cameras off (a 2-core machine encodes one
       // camera's three layers at full rate, not three cameras' nine), microphones on
       Participant ana = join(chromium, people, "ana", server.meetingUrl("ana", meeting) + query);

@@ -350,8 +350,21 @@ final class Downlink {
    * receiver would take at the sizes it shows (0: nothing more).
    */
   synchronized int probe(long wantedBps, long now) {
+    return probe(wantedBps, true, now);
+  }
+
+  /**
+   * As {@link #probe(long, long)}; a new probe starts only when {@code mayStart}: not while a layer
+   * switch waits for its keyframe, which lands on the link in the middle of the probe and fails it
+   * (it did, in the browser trial, just after the limit was lifted: the viewer's climb back waited
+   * for the next probe, 3 s later, and missed the 10 s).
+   */
+  synchronized int probe(long wantedBps, boolean mayStart, long now) {
     switch (probe) {
       case IDLE -> {
+        if (!mayStart) {
+          return 0;
+        }
         if (limitBps == 0 && provenBps > 0 && wantedBps > provenBps * 2) {
           // all the receiver wanted fitted, and now it wants much more (cameras came on, a tile
           // grew): it climbs from what the link has carried, not straight to everything. Twice:

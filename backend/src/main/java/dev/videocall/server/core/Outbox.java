@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * freezing), newest first, so that what stays queued is still decodable. Once a frame of a stream's
  * temporal layer t is dropped, its further frames of layers t and above are useless to the receiver
  * ({@code FrameOrder}), so they are dropped until that stream's next keyframe; when the queue has
- * drained below half, the listener is asked to request that keyframe from the sender. Keyframes and
- * audio are dropped only when no queued delta can make room. Control packets may use a second
- * budget of the same size; beyond that the receiver is hopeless and the listener is told to close
- * it.
+ * drained below half, the listener is asked to request that keyframe from the sender (only when the
+ * base layer broke: see {@link #dueKeyframeRequests}). Keyframes and audio are dropped only when no
+ * queued delta can make room. Control packets may use a second budget of the same size; beyond that
+ * the receiver is hopeless and the listener is told to close it.
  */
 public final class Outbox {
   private static final long REREQUEST_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -268,6 +268,18 @@ public final class Outbox {
     return Math.max(0, Math.min(Packet.Layer.MAX_TEMPORAL, p.layer().temporal()));
   }
 
+  /** Whether evicting every queued delta of layer {@code lowest} and above lets {@code p} in. */
+  private boolean evictionMakesRoom(Packet p, int lowest) {
+    long evictable = 0;
+    for (Packet q : queue) {
+      if (q.priority() == Priority.PADDING
+          || (q.priority() == Priority.VIDEO_DELTA && temporal(q) >= lowest)) {
+        evictable += q.size();
+      }
+    }
+    return queuedBytes - evictable + p.size() <= maxBytes;
+  }
+
   /** The stream's frames of temporal layer {@code level} and above wait for a keyframe. */
   private void breakChain(StreamKey key, int level) {
     Broken broken = waitingForKey.get(key);
@@ -287,6 +299,12 @@ public final class Outbox {
    */
   private void makeRoom(Packet incoming, int lowest) {
     if (fits(incoming, maxBytes)) {
+      return;
+    }
+    if (lowest > 0 && !evictionMakesRoom(incoming, lowest)) {
+      // A delta evicts only when that lets it in: else the evicted frames and the delta would
+      // both be lost (a stream without temporal layers is all layer 0, and would otherwise break
+      // every other stream's upper layers for nothing).
       return;
     }
     if (queue.removeIf(q -> q.priority() == Priority.PADDING)) {
@@ -418,7 +436,12 @@ public final class Outbox {
     scheduleDrain();
   }
 
-  /** Streams to request a keyframe for now: only once the queue is at most half full. */
+  /**
+   * Streams to request a keyframe for now: only once the queue is at most half full, and only for a
+   * broken base layer. A stream that lost only upper temporal layers goes on at a lower frame rate
+   * until the sender's next regular keyframe: asking for one at once would send every receiver a
+   * keyframe, this slow one too, for what shedding the layer just saved.
+   */
   private List<StreamKey> dueKeyframeRequests() {
     if (waitingForKey.isEmpty() || queuedBytes > maxBytes / 2) {
       return List.of();
@@ -426,6 +449,9 @@ public final class Outbox {
     long now = System.nanoTime();
     List<StreamKey> due = new ArrayList<>();
     for (Map.Entry<StreamKey, Broken> e : waitingForKey.entrySet()) {
+      if (e.getValue().level > 0) {
+        continue;
+      }
       long last = e.getValue().requestedNanos;
       if (last == 0L || now - last >= REREQUEST_NANOS) {
         e.getValue().requestedNanos = now == 0L ? 1L : now;

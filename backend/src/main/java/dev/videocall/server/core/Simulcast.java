@@ -70,6 +70,7 @@ final class Simulcast {
     }
     long share = limit == 0 ? 0 : Math.max(1, (limit - other) / Math.max(1, cameras));
     long wanted = other;
+    boolean switching = false;
     for (var e : s.selectors().entrySet()) {
       SenderLayers layers = room.layers().get(e.getKey());
       if (layers == null || !layers.sending(now)) {
@@ -106,12 +107,13 @@ final class Simulcast {
                   / (selector.target() < selector.bySize()
                       ? LayerSelector.UP_HEADROOM
                       : LayerSelector.HEADROOM));
+      switching |= selector.current() != selector.target();
       if (selector.keyframeRequest(now)) {
         counters.inc(Name.KEYFRAME_REQUESTS);
         keyframes.request(s, e.getKey(), selector.target());
       }
     }
-    int filler = link.probe(wanted, now);
+    int filler = link.probe(wanted, !switching, now);
     if (filler > 0) {
       pad(s, filler);
     }

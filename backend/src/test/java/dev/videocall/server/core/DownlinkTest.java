@@ -30,6 +30,8 @@ class DownlinkTest {
     long lastReported;
     final java.util.ArrayDeque<double[]> deliveredAt = new java.util.ArrayDeque<>();
     long lastKeyframe = now;
+    boolean switching; // a layer switch waits for its keyframe: no probe may start
+    long fillerBytes;
 
     Link(long capacityBps) {
       this(capacityBps, 0);
@@ -60,7 +62,8 @@ class DownlinkTest {
     void run(long ms, long bps, long wantedBps) {
       for (int t = 0; t < ms; t += 10) {
         now += 10 * MS;
-        int filler = downlink.probe(wantedBps, now);
+        int filler = downlink.probe(wantedBps, !switching, now);
+        fillerBytes += filler;
         int bytes = (int) (bps / 8 / 100) + filler;
         if (keyframeBytes > 0 && now - lastKeyframe >= 3_000 * MS) {
           lastKeyframe = now;
@@ -192,6 +195,22 @@ class DownlinkTest {
     long took = link.msUntilNoLimit(10_000);
     assertEquals(0, link.downlink.limitBps(), "no limit known any more");
     assertTrue(took <= 6_000, "took " + took + " ms");
+  }
+
+  /** A probe waits while a layer switch waits for its keyframe (see {@link Downlink#probe}). */
+  @Test
+  void noProbeStartsWhileALayerSwitchWaitsForItsKeyframe() {
+    Link link = new Link(300_000);
+    link.congestedThenDrained();
+    link.run(5_000, 150_000, 800_000);
+    link.capacityBps = 0; // lifted: a probe is due
+    link.switching = true;
+    link.fillerBytes = 0;
+    link.run(3_000, 150_000, 800_000);
+    assertEquals(0, link.fillerBytes);
+    link.switching = false;
+    link.run(3_000, 150_000, 800_000);
+    assertTrue(link.fillerBytes > 0, "then it starts");
   }
 
   /**

@@ -194,7 +194,8 @@ class OutboxTest {
     assertEquals(
         List.of((byte) 1, t0.bytes()[0], t1.bytes()[0], next.bytes()[0], t1b.bytes()[0]),
         writtenTags());
-    assertEquals(List.of(SENDER_A + "/CAMERA"), keyframeRequests, "for the upper layers");
+    assertTrue(
+        keyframeRequests.isEmpty(), "upper layers wait for the sender's next regular keyframe");
     link.written.clear();
     Packet base = delta(SENDER_A, 0, 100);
     outbox.offer(delta(SENDER_A, 2, 100)); // waits for the keyframe
@@ -205,6 +206,24 @@ class OutboxTest {
     outbox.offer(key);
     outbox.offer(top);
     assertEquals(List.of(base.bytes()[0], key.bytes()[0], top.bytes()[0]), writtenTags());
+  }
+
+  /**
+   * A delta evicts upper-layer frames only when that lets it in (attack review: a stream without
+   * temporal layers, all layer 0, broke every other stream's upper layers and was dropped anyway).
+   */
+  @Test
+  void aDeltaThatWouldNotFitAnywayEvictsNothing() {
+    link.stalled = true;
+    outbox.offer(packet(SENDER_A, Priority.CONTROL, 10)); // in flight
+    Packet top = delta(SENDER_B, 2, 2000);
+    outbox.offer(packet(SENDER_A, Priority.AUDIO, 7000));
+    outbox.offer(top);
+    outbox.offer(delta(SENDER_A, 0, 4000)); // 7000 + 4000 > 10000 even without B's frame
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_DELTA), "only the delta itself");
+    assertEquals(0, counters.get(Name.DROPPED_VIDEO_UPPER_TEMPORAL));
+    outbox.offer(delta(SENDER_B, 2, 100));
+    assertEquals(1, counters.get(Name.DROPPED_VIDEO_DELTA), "B's top layer flows on");
   }
 
   @Test

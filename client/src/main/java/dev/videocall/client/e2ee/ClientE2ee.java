@@ -287,13 +287,21 @@ public final class ClientE2ee {
   /** The metadata SFrame authenticates with a media payload ({@link E2eeMedia#media}). */
   public static byte[] metadata(MediaPacket m) {
     boolean audio = m.getMediaType() == MediaPacket.MediaType.AUDIO;
+    dev.videocall.proto.VideoMetadata v =
+        audio ? dev.videocall.proto.VideoMetadata.getDefaultInstance() : m.getVideoMetadata();
     return E2eeMedia.media(
         m.getMediaTypeValue(),
         "key".equals(m.getFrameType()),
-        audio ? m.getAudioMetadata().getSequence() : m.getVideoMetadata().getSequence(),
+        audio ? m.getAudioMetadata().getSequence() : v.getSequence(),
         m.getTimestamp(),
-        audio ? 0 : m.getVideoMetadata().getCodecValue(),
-        audio ? 0 : m.getVideoMetadata().getWidth(),
-        audio ? 0 : m.getVideoMetadata().getHeight());
+        v.getCodecValue(),
+        v.getWidth(),
+        v.getHeight(),
+        v.getSpatialLayer(),
+        v.getSpatialLayers(),
+        v.getTemporalLayer(),
+        v.getTemporalLayers(),
+        v.getSequenceT0(),
+        v.getSequenceT1());
   }
 }

@@ -287,14 +287,21 @@ final class PageE2ee {
             ? (m.audio == null ? 0 : m.audio.sequence)
             : (m.video == null ? 0 : m.video.sequence);
     boolean video = m.mediaType != MediaPacket.AUDIO && m.video != null;
+    MediaPacket.VideoMetadata v = video ? m.video : new MediaPacket.VideoMetadata();
     return E2eeMedia.media(
         m.mediaType,
         m.isKeyframe(),
         sequence,
         m.timestamp,
-        video ? m.video.codec : 0,
-        video ? m.video.width : 0,
-        video ? m.video.height : 0);
+        v.codec,
+        v.width,
+        v.height,
+        v.spatialLayer,
+        v.spatialLayers,
+        v.temporalLayer,
+        v.temporalLayers,
+        v.sequenceT0,
+        v.sequenceT1);
   }
 
   private interface Ok {

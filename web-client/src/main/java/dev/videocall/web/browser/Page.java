@@ -32,6 +32,12 @@ public final class Page {
       script = "return '' + (error && error.message ? error.message : error);")
   public static native String message(JSObject error);
 
+  /** A DOMException's name (e.g. "NotSupportedError"), or "" for anything else. */
+  @JSBody(
+      params = "error",
+      script = "return error && typeof error.name === 'string' ? error.name : '';")
+  public static native String errorName(JSObject error);
+
   @JSBody(
       params = {"name"},
       script = "return new URLSearchParams(location.search).get(name);")

@@ -15,7 +15,8 @@ public abstract class VideoEncoder implements JSObject {
 
   /**
    * Real-time configuration: VP8 ("vp8") or VP9 ("vp09.00.10.08"), with {@code scalabilityMode}
-   * (e.g. "L1T3": three temporal layers) unless it is null.
+   * (e.g. "L1T3": three temporal layers) unless it is null. False when {@code configure} threw (a
+   * browser may refuse a configuration at once instead of through the error callback).
    */
   @JSBody(
       params = {"codec", "width", "height", "bitrate", "fps", "scalabilityMode"},
@@ -23,8 +24,9 @@ public abstract class VideoEncoder implements JSObject {
           "var vcC = {codec: codec, width: width, height: height, bitrate: bitrate,"
               + " framerate: fps, latencyMode: 'realtime'};"
               + "if (scalabilityMode) { vcC.scalabilityMode = scalabilityMode; }"
-              + "this.configure(vcC);")
-  public native void configureRealtime(
+              + "try { this.configure(vcC); return true; }"
+              + " catch (e) { console.log('[videocall] configure: ' + e); return false; }")
+  public native boolean configureRealtime(
       String codec, int width, int height, int bitrate, int fps, String scalabilityMode);
 
   /** An output's temporal layer ({@code metadata.svc.temporalLayerId}), or -1 when it has none. */
