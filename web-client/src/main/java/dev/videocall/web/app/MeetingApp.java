@@ -192,7 +192,9 @@ final class MeetingApp
     view.add(selfTile);
     // Simulcast only when asked for (?simulcast=1) until issue 16 is done: on a loaded 2-core
     // machine the selector still drops receivers to the smallest layer on a busy page's lateness,
-    // and PictureQualityE2ETest then sees its 29-30 dB pictures.
+    // and PictureQualityE2ETest then sees its 29-30 dB pictures. (Tried again with temporal layers
+    // and a smallest layer at 12 %: three pages in one browser on two cores fell to the small
+    // layers, PSNR minimum 29.2 dB, and the WebSocket run managed 54 samples in 30 s.)
     // Temporal layers unless asked not to (?temporal=0, to compare)
     boolean temporal = !"0".equals(Page.queryParam("temporal"));
     camera =
