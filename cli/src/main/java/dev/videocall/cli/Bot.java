@@ -594,18 +594,17 @@ public final class Bot {
           sinceKey[l] = key ? 1 : sinceKey[l] + 1;
           byte[] frame =
               java.util.Arrays.copyOf(noise, key ? sizes[l].keyBytes() : sizes[l].deltaBytes());
-          MediaPacket m = Packets.videoFrame(frame, key, sequence[l]++, timestamp, VideoCodec.VP8);
-          if (sizes.length > 1) {
-            m =
-                m.toBuilder()
-                    .setVideoMetadata(
-                        m.getVideoMetadata().toBuilder()
-                            .setHeight(LAYER_HEIGHTS[l])
-                            .setWidth(LAYER_HEIGHTS[l] * 16 / 9)
-                            .setSpatialLayer(l)
-                            .setSpatialLayers(sizes.length))
-                    .build();
-          }
+          MediaPacket m =
+              Packets.layeredVideoFrame(
+                  frame,
+                  key,
+                  sequence[l]++,
+                  timestamp,
+                  VideoCodec.VP8,
+                  LAYER_HEIGHTS[l] * 16 / 9,
+                  LAYER_HEIGHTS[l],
+                  l,
+                  sizes.length);
           client.send(Packets.media(m));
           measured |= m.getSendTimeUs() >= measureFromUs;
         }

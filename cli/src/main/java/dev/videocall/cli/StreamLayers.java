@@ -90,21 +90,17 @@ final class StreamLayers implements AutoCloseable {
       paused[l] = false;
       AVFrame input = scalers[l] == null ? frame : scalers[l].scale(frame);
       for (EncodedFrame f : encoders[l].encode(input, index, key)) {
-        MediaPacket m =
-            Packets.videoFrame(
-                f.data(), f.keyframe(), sequence[l]++, f.timestampUs(), encoders[l].codec());
-        if (encoders.length > 1) {
-          m =
-              m.toBuilder()
-                  .setVideoMetadata(
-                      m.getVideoMetadata().toBuilder()
-                          .setWidth(widths[l])
-                          .setHeight(heights[l])
-                          .setSpatialLayer(l)
-                          .setSpatialLayers(encoders.length))
-                  .build();
-        }
-        out.add(m);
+        out.add(
+            Packets.layeredVideoFrame(
+                f.data(),
+                f.keyframe(),
+                sequence[l]++,
+                f.timestampUs(),
+                encoders[l].codec(),
+                widths[l],
+                heights[l],
+                l,
+                encoders.length));
       }
     }
     return out;

@@ -36,6 +36,34 @@ public final class Packets {
         .build();
   }
 
+  /**
+   * A camera frame of spatial layer {@code layer} of {@code layers} (simulcast), {@code width} x
+   * {@code height}; with one layer, {@link #videoFrame} (no layer fields).
+   */
+  public static MediaPacket layeredVideoFrame(
+      byte[] frame,
+      boolean keyframe,
+      long sequence,
+      long timestampUs,
+      VideoCodec codec,
+      int width,
+      int height,
+      int layer,
+      int layers) {
+    MediaPacket m = videoFrame(frame, keyframe, sequence, timestampUs, codec);
+    if (layers <= 1) {
+      return m;
+    }
+    return m.toBuilder()
+        .setVideoMetadata(
+            m.getVideoMetadata().toBuilder()
+                .setWidth(width)
+                .setHeight(height)
+                .setSpatialLayer(layer)
+                .setSpatialLayers(layers))
+        .build();
+  }
+
   /** The once-a-second liveness and state packet. */
   public static PacketWrapper heartbeat(boolean videoEnabled, boolean audioEnabled) {
     return media(
