@@ -42,12 +42,12 @@ class WeakLinkBenchmark {
         Chromium chromium = Chromium.withCamera(video)) {
       Participant sender = new Participant(chromium.browser, "sender");
       people.add(sender);
-      sender.open(server.meetingUrl("sender", "weak") + "?transport=websocket").connect();
+      // -Dweak.query=&temporal=0 compares without temporal layers
+      String query = "?transport=websocket" + System.getProperty("weak.query", "");
+      sender.open(server.meetingUrl("sender", "weak") + query).connect();
       Participant viewer = new Participant(chromium.browser, "viewer");
       people.add(viewer);
-      viewer
-          .open("http://localhost:" + link.port() + "/meeting/viewer/weak?transport=websocket")
-          .connect();
+      viewer.open("http://localhost:" + link.port() + "/meeting/viewer/weak" + query).connect();
       waitUntil(
           "the viewer decodes", Duration.ofSeconds(15), () -> viewer.framesDecoded("sender") >= 30);
       Window clean = sample(viewer, Duration.ofSeconds(10));

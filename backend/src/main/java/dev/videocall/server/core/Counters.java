@@ -39,6 +39,10 @@ public final class Counters {
     LAYER_NOT_FORWARDED(
         "videocall_layer_not_forwarded_total",
         "Camera frames of a spatial layer a receiver was not switched to (simulcast)"),
+    TEMPORAL_LAYER_NOT_FORWARDED(
+        "videocall_temporal_layer_not_forwarded_total",
+        "Video frames of a temporal layer a congested receiver's link did not take (they come back"
+            + " at the sender's next keyframe)"),
     LAYER_SWITCHES(
         "videocall_layer_switches_total", "A receiver switched to another layer of a sender"),
     PADDING_BYTES("videocall_padding_bytes_total", "Filler bytes sent to probe receivers' links"),

@@ -96,6 +96,7 @@ final class Downlink {
   private long lastAgeNanos;
   private long[] behindSince = {0, 0}; // (when, bytes received) at the first report behind
   private boolean probeFailed;
+  private int maxTemporal = Packet.Layer.MAX_TEMPORAL;
   private long lastCongestedNanos = Long.MIN_VALUE / 2;
   private long limitBps; // 0: none known
 
@@ -197,6 +198,11 @@ final class Downlink {
       behindSince = new long[] {now, received};
     }
     congested = behindReports >= 2 && now - behindSince[0] >= BEHIND_NANOS;
+    // short congestion: temporal layers go first, one per report, and come back one per report
+    maxTemporal =
+        congested
+            ? Math.max(0, maxTemporal - 1)
+            : Math.min(Packet.Layer.MAX_TEMPORAL, maxTemporal + 1);
     if (probe != Probe.IDLE) {
       probeReports++;
       probeMaxQueueNanos = Math.max(probeMaxQueueNanos, queue);
@@ -517,6 +523,14 @@ final class Downlink {
   /** Whether data waits on the way now (a queue beyond the link's usual). */
   synchronized boolean congested() {
     return congested;
+  }
+
+  /**
+   * The highest temporal layer this link takes now (see {@link TemporalGate}): 2, less one for each
+   * report that found it congested, back up one per report that did not.
+   */
+  synchronized int maxTemporal() {
+    return maxTemporal;
   }
 
   /** The age of the oldest byte on the way at the last report, above the link's usual. */

@@ -66,10 +66,8 @@ final class LayerSelector {
 
   private long ceilingCapacityBps;
   private long targetChosenAtBps;
-  private int maxTemporal = 2;
-
-  /** The highest temporal layer forwarded since the current chain's keyframe. */
-  private int forwardTemporal = 2;
+  private int maxTemporal = Packet.Layer.MAX_TEMPORAL;
+  private final TemporalGate temporalGate = new TemporalGate();
 
   private long roomForHigherSinceNanos = -1;
   private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
@@ -159,7 +157,11 @@ final class LayerSelector {
       }
       target = want; // down (or the same) at once
     }
-    maxTemporal = backlogGrowing ? Math.max(0, maxTemporal - 1) : Math.min(2, maxTemporal + 1);
+  }
+
+  /** The highest temporal layer the receiver's link takes now ({@link Downlink#maxTemporal}). */
+  synchronized void maxTemporal(int allowed) {
+    maxTemporal = allowed;
   }
 
   /**
@@ -179,9 +181,7 @@ final class LayerSelector {
     if (spatial != current) {
       return Verdict.DROP;
     }
-    // down at once; up only at a keyframe, where every layer's chain starts afresh
-    forwardTemporal = keyframe ? maxTemporal : Math.min(forwardTemporal, maxTemporal);
-    if (!keyframe && temporal > forwardTemporal) {
+    if (!temporalGate.forward(temporal, keyframe, maxTemporal)) {
       return Verdict.DROP;
     }
     return switched ? Verdict.SWITCH : Verdict.FORWARD;

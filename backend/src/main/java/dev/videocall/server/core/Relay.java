@@ -572,7 +572,7 @@ public final class Relay implements AutoCloseable {
 
   private static void senderLeft(Session receiver, long senderSessionId) {
     receiver.outbox().forget(senderSessionId);
-    receiver.selectors().remove(senderSessionId);
+    receiver.forgetSender(senderSessionId);
     receiver.link().senderLeft(senderSessionId);
   }
 

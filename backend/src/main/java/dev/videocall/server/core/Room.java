@@ -59,7 +59,8 @@ final class Room {
 
   /**
    * Hands the packet to every local session but its sender, or only to its target. A simulcast
-   * camera frame goes only to the sessions whose selector has them on its layer.
+   * camera frame goes only to the sessions whose selector has them on its layer; any other video
+   * frame only to those whose link takes its temporal layer now ({@link TemporalGate}).
    */
   void deliver(Packet p) {
     Packet.Layer layer = p.layer();
@@ -85,6 +86,15 @@ final class Room {
           if (v == LayerSelector.Verdict.SWITCH) {
             counters.inc(Counters.Name.LAYER_SWITCHES);
           }
+        } else if (p.isVideo()
+            && s.downlink().reported()
+            && !s.temporalGate(p.senderSessionId(), p.stream())
+                .forward(
+                    layer.temporal(),
+                    p.priority() == Packet.Priority.VIDEO_KEY,
+                    s.downlink().maxTemporal())) {
+          counters.inc(Counters.Name.TEMPORAL_LAYER_NOT_FORWARDED);
+          continue;
         }
         s.outbox().offer(p);
       }
@@ -106,7 +116,7 @@ final class Room {
     layers.remove(senderSessionId);
     demandsSent.remove(senderSessionId);
     for (Session s : sessions) {
-      s.selectors().remove(senderSessionId);
+      s.forgetSender(senderSessionId);
     }
   }
 

@@ -30,6 +30,13 @@ public final class Session {
   private final java.util.concurrent.ConcurrentHashMap<Long, LayerSelector> selectors =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * Per sender whose video comes in one spatial layer: the temporal gates of its camera and its
+   * screen (index {@code Stream.ordinal() - 1}) for this session.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Long, TemporalGate[]> temporalGates =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** From the last receiver report: sender session id to the height its camera is shown at. */
   private volatile java.util.Map<Long, Integer> tileHeights = java.util.Map.of();
 
@@ -148,6 +155,20 @@ public final class Session {
           }
           return s;
         });
+  }
+
+  /** The temporal gate for {@code sender}'s camera or screen, created on first use. */
+  TemporalGate temporalGate(long sender, Packet.Stream stream) {
+    TemporalGate[] gates =
+        temporalGates.computeIfAbsent(
+            sender, k -> new TemporalGate[] {new TemporalGate(), new TemporalGate()});
+    return gates[stream == Packet.Stream.SCREEN ? 1 : 0];
+  }
+
+  /** Forgets what this session kept of a sender that left: its selector and temporal gates. */
+  void forgetSender(long sender) {
+    selectors.remove(sender);
+    temporalGates.remove(sender);
   }
 
   /** The selector for {@code sender}'s camera, or null when this session has none. */

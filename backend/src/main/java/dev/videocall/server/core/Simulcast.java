@@ -83,6 +83,7 @@ final class Simulcast {
       int wantedHeight = tile < 0 ? 0 : Math.max(1, tile);
       int before = selector.target();
       selector.update(share, wantedHeight, link.congested(), now);
+      selector.maxTemporal(link.maxTemporal());
       if (selector.target() != before) {
         log.debug(
             "{} gets layer {} of {} (was {}): link limit {} kbit/s, queue {} ms, share {} kbit/s,"

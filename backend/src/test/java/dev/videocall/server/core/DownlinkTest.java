@@ -197,6 +197,27 @@ class DownlinkTest {
     assertTrue(took <= 6_000, "took " + took + " ms");
   }
 
+  /**
+   * Short congestion takes temporal layers away first, one per report that finds the link
+   * congested, and gives them back one per report that does not.
+   */
+  @Test
+  void aCongestedLinkTakesFewerTemporalLayersUntilItDrains() {
+    Link link = new Link(300_000);
+    link.run(1_000, 150_000, 150_000);
+    assertEquals(2, link.downlink.maxTemporal());
+    int lowest = 2;
+    for (int i = 0; i < 30 && !link.downlink.congested(); i++) {
+      link.run(100, 800_000, 800_000); // far more than the link carries
+    }
+    assertTrue(link.downlink.congested());
+    link.run(300, 800_000, 800_000);
+    assertEquals(0, link.downlink.maxTemporal(), "down to the base layer");
+    link.delivered = link.written; // the queue drains at once
+    link.run(300, 150_000, 150_000);
+    assertEquals(2, link.downlink.maxTemporal(), "every layer again");
+  }
+
   /** A probe waits while a layer switch waits for its keyframe (see {@link Downlink#probe}). */
   @Test
   void noProbeStartsWhileALayerSwitchWaitsForItsKeyframe() {

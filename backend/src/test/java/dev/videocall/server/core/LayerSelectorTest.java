@@ -67,16 +67,15 @@ class LayerSelectorTest {
     assertEquals(0, s.target());
     assertEquals(0, s.current());
     s.update(300_000, 360, true, now); // the queue builds: temporal layer 2 goes
+    s.maxTemporal(1); // what the congested link takes (Downlink.maxTemporal)
     int[] f = second(false);
-    assertEquals(1, s.maxTemporal());
     assertEquals(15, f[0], "temporal layers 0 and 1: half the frames");
-    s.update(300_000, 360, true, now);
-    assertEquals(0, s.maxTemporal());
+    s.maxTemporal(0);
+    assertEquals(8, second(false)[0], "layer 0: a quarter");
     s.update(300_000, 360, false, now);
-    s.update(300_000, 360, false, now);
-    assertEquals(2, s.maxTemporal(), "back once the queue drains");
+    s.maxTemporal(2); // the queue drained
     assertEquals(
-        15, second(false)[0], "but layer 2 only from a keyframe: its chain broke when it went");
+        8, second(false)[0], "but layers 1 and 2 only from a keyframe: their chains broke");
     assertEquals(30, second(true)[0], "from the keyframe on, every frame");
   }
 
