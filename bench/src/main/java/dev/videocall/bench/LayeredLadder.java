@@ -92,7 +92,8 @@ final class LayeredLadder {
                     "websocket",
                     layers,
                     limited,
-                    limited > 0 ? limitedVia : null))
+                    limited > 0 ? limitedVia : null,
+                    false))
             .run(
                 line -> System.err.print("\r" + meeting + ": " + line + "   "),
                 () -> {

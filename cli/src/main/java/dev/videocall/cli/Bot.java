@@ -34,8 +34,15 @@ import java.util.function.Consumer;
  * (dynacast). Viewers then send receiver reports as the page does (bytes received, ten times a
  * second), so the server measures their links and picks a layer for each. The first {@code
  * limitedViewers} connect through {@code limitedVia} (e.g. a link emulator in front of the server).
+ *
+ * <p>With {@code temporal} each layer also comes in three temporal layers as the page's L1T3 (0 2 1
+ * 2 after each keyframe, with the per-layer counts), and viewers report too, so the server can take
+ * upper temporal layers away from a congested viewer.
  */
 public final class Bot {
+  /** L1T3's temporal layers by position after the keyframe (which is position 0). */
+  private static final int[] TEMPORAL_PATTERN = {0, 2, 1, 2};
+
   /** The page's layer sizes for a 640x360 camera, smallest first (CameraPublisher). */
   static final int[] LAYER_HEIGHTS = {90, 180, 360};
 
@@ -52,7 +59,8 @@ public final class Bot {
       String transport,
       int layers,
       int limitedViewers,
-      URI limitedVia) {
+      URI limitedVia,
+      boolean temporal) {
     public Config {
       if (layers < 1 || layers > LAYER_HEIGHTS.length) {
         throw new IllegalArgumentException("layers must be 1 to " + LAYER_HEIGHTS.length);
@@ -87,7 +95,13 @@ public final class Bot {
           transport,
           1,
           0,
-          null);
+          null,
+          false);
+    }
+
+    /** Whether viewers send receiver reports: with layers of either kind, as the page does. */
+    boolean reports() {
+      return layers > 1 || temporal;
     }
   }
 
@@ -106,6 +120,7 @@ public final class Bot {
       int sessionsClosed,
       java.util.List<Long> unlimitedFramesByLayer,
       java.util.List<Long> limitedFramesByLayer,
+      java.util.List<Long> limitedFramesByTemporal,
       double limitedP50Ms,
       double limitedP99Ms,
       long limitedWorstMs) {
@@ -159,6 +174,9 @@ public final class Bot {
             "limited_latency_ms",
             java.util.Map.of("p50", round(limitedP50Ms, 2), "p99", round(limitedP99Ms, 2)));
       }
+      if (config.temporal()) {
+        out.put("limited_frames_by_temporal_layer", limitedFramesByTemporal);
+      }
       try {
         return JSON.writeValueAsString(out);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -211,6 +229,11 @@ public final class Bot {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong closedEarly = new AtomicLong();
+
+  /** Frames the limited viewers got, per temporal layer. */
+  private final java.util.concurrent.atomic.AtomicLongArray limitedByTemporal =
+      new java.util.concurrent.atomic.AtomicLongArray(3);
+
   private final java.util.concurrent.atomic.AtomicLongArray framesByLayer =
       new java.util.concurrent.atomic.AtomicLongArray(2 * LAYER_HEIGHTS.length);
   private volatile boolean running = true;
@@ -294,7 +317,7 @@ public final class Bot {
             config.viewers(),
             i -> viewerStates.get(i)::received,
             i -> i < config.limitedViewers());
-    if (config.layers() > 1) {
+    if (config.reports()) {
       for (int i = 0; i < viewers.size(); i++) {
         viewerStates.get(i).report(viewers.get(i)); // a page reports at once when it is in
       }
@@ -335,7 +358,7 @@ public final class Bot {
               t.setDaemon(true);
               return t;
             });
-    if (config.layers() > 1) {
+    if (config.reports()) {
       for (int i = 0; i < viewers.size(); i++) {
         VideocallClient c = viewers.get(i);
         Viewer v = viewerStates.get(i);
@@ -399,6 +422,8 @@ public final class Bot {
             (int) closedEarly.get(),
             layerCounts(0),
             layerCounts(1),
+            java.util.List.of(
+                limitedByTemporal.get(0), limitedByTemporal.get(1), limitedByTemporal.get(2)),
             limitedLatency.quantileMs(0.5),
             limitedLatency.quantileMs(0.99),
             limitedWorstMs.get());
@@ -482,6 +507,10 @@ public final class Bot {
       if (limited != null) {
         int layer = Math.min(LAYER_HEIGHTS.length - 1, m.getVideoMetadata().getSpatialLayer());
         framesByLayer.incrementAndGet((limited ? LAYER_HEIGHTS.length : 0) + layer);
+        if (limited) {
+          limitedByTemporal.incrementAndGet(
+              Math.max(0, Math.min(2, m.getVideoMetadata().getTemporalLayer())));
+        }
       }
     } catch (InvalidProtocolBufferException e) {
       // counted as not delivered
@@ -550,6 +579,8 @@ public final class Bot {
     private final FrameSizes[] sizes;
     private final long[] sequence;
     private final long[] sinceKey;
+    private final long[] sequenceT0;
+    private final long[] sequenceT1;
     private final LayerControl control;
     private long ticks;
 
@@ -568,6 +599,8 @@ public final class Bot {
       }
       sequence = new long[layers];
       sinceKey = new long[layers];
+      sequenceT0 = new long[layers];
+      sequenceT1 = new long[layers];
       java.util.Arrays.fill(sinceKey, -1); // each layer starts with a keyframe
       this.noise = new byte[sizes[layers - 1].keyBytes()];
       new Random(index).nextBytes(noise);
@@ -605,6 +638,13 @@ public final class Bot {
                   LAYER_HEIGHTS[l],
                   l,
                   sizes.length);
+          if (config.temporal()) {
+            // the page's L1T3: 0 at the keyframe, then 2 1 2 0 2 1 2 ...
+            int t = key ? 0 : TEMPORAL_PATTERN[(int) ((sinceKey[l] - 1) % 4)];
+            sequenceT0[l] += t == 0 ? 1 : 0;
+            sequenceT1[l] += t <= 1 ? 1 : 0;
+            m = Packets.withTemporalLayer(m, t, 3, sequenceT0[l], sequenceT1[l]);
+          }
           client.send(Packets.media(m));
           measured |= m.getSendTimeUs() >= measureFromUs;
         }

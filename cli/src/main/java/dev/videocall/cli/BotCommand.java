@@ -98,6 +98,13 @@ final class BotCommand implements Callable<Integer> {
               + " top at --bitrate-kbps; viewers then send receiver reports); default: ${DEFAULT-VALUE}")
   int layers;
 
+  @Option(
+      names = "--temporal",
+      description =
+          "three temporal layers per layer, as the page's L1T3 (viewers then send receiver"
+              + " reports)")
+  boolean temporal;
+
   @Option(names = "--json", description = "the report as one JSON object")
   boolean json;
 
@@ -119,7 +126,8 @@ final class BotCommand implements Callable<Integer> {
             transport,
             CliTypes.range(spec, "--layers", layers, 1, 3),
             0,
-            null);
+            null,
+            temporal);
     Bot.Result r;
     try {
       r = new Bot(config).run(line -> System.err.print("\r" + line + "   "));

@@ -40,7 +40,8 @@ class BotLayersIntegrationTest {
                       "websocket",
                       3,
                       1,
-                      URI.create("http://127.0.0.1:" + link.port())))
+                      URI.create("http://127.0.0.1:" + link.port()),
+                      false))
               .run(line -> {});
       String report =
           r.table()

@@ -64,6 +64,22 @@ public final class Packets {
         .build();
   }
 
+  /**
+   * {@code m} as a frame of temporal layer {@code layer} of {@code layers}, with the counts of
+   * layer-0 and layer-0-and-1 frames up to it ({@code FrameOrder}).
+   */
+  public static MediaPacket withTemporalLayer(
+      MediaPacket m, int layer, int layers, long sequenceT0, long sequenceT1) {
+    return m.toBuilder()
+        .setVideoMetadata(
+            m.getVideoMetadata().toBuilder()
+                .setTemporalLayer(layer)
+                .setTemporalLayers(layers)
+                .setSequenceT0(sequenceT0)
+                .setSequenceT1(sequenceT1))
+        .build();
+  }
+
   /** The once-a-second liveness and state packet. */
   public static PacketWrapper heartbeat(boolean videoEnabled, boolean audioEnabled) {
     return media(

@@ -6,8 +6,8 @@ package dev.videocall.server.core;
  * frame of a lower layer refers to a higher one, so no keyframe is needed) and raises it only at a
  * keyframe: a receiver's {@code FrameOrder} decodes a frame of layer t only after every frame of
  * layers up to t since the keyframe, so a layer resumed mid-chain would only be skipped. It comes
- * back with the sender's next regular keyframe; none is asked for. A stream without temporal layers
- * is all layer 0 and always passes. Pure.
+ * back with the sender's next regular keyframe, one layer per keyframe; none is asked for. A stream
+ * without temporal layers is all layer 0 and always passes. Pure.
  */
 final class TemporalGate {
   private int forwarding = Packet.Layer.MAX_TEMPORAL;
@@ -17,7 +17,8 @@ final class TemporalGate {
    * layer the receiver's link takes now.
    */
   synchronized boolean forward(int temporal, boolean keyframe, int allowed) {
-    forwarding = keyframe ? allowed : Math.min(forwarding, allowed);
+    // up by one layer per keyframe: all at once refilled the link the keyframe before had emptied
+    forwarding = keyframe ? Math.min(allowed, forwarding + 1) : Math.min(forwarding, allowed);
     return keyframe || temporal <= forwarding;
   }
 }

@@ -198,8 +198,8 @@ class DownlinkTest {
   }
 
   /**
-   * Short congestion takes temporal layers away first, one per report that finds the link
-   * congested, and gives them back one per report that does not.
+   * Short congestion takes temporal layers away first, one per report behind, and gives them back
+   * one a second.
    */
   @Test
   void aCongestedLinkTakesFewerTemporalLayersUntilItDrains() {
@@ -214,7 +214,9 @@ class DownlinkTest {
     link.run(300, 800_000, 800_000);
     assertEquals(0, link.downlink.maxTemporal(), "down to the base layer");
     link.delivered = link.written; // the queue drains at once
-    link.run(300, 150_000, 150_000);
+    link.run(1_500, 150_000, 150_000);
+    assertEquals(1, link.downlink.maxTemporal(), "one layer back a second after the queue");
+    link.run(1_000, 150_000, 150_000);
     assertEquals(2, link.downlink.maxTemporal(), "every layer again");
   }
 

@@ -76,7 +76,8 @@ class LayerSelectorTest {
     s.maxTemporal(2); // the queue drained
     assertEquals(
         8, second(false)[0], "but layers 1 and 2 only from a keyframe: their chains broke");
-    assertEquals(30, second(true)[0], "from the keyframe on, every frame");
+    assertEquals(15, second(true)[0], "from a keyframe on, one layer more");
+    assertEquals(30, second(true)[0], "from the next, every frame");
   }
 
   @Test

@@ -26,7 +26,8 @@ class TemporalGateTest {
     assertEquals(4, frames(g, 8, false, 1), "layers 0 and 1 at once");
     assertEquals(2, frames(g, 8, false, 0), "layer 0 only");
     assertEquals(2, frames(g, 8, false, 2), "the link takes more: not before a keyframe");
-    assertEquals(8, frames(g, 8, true, 2), "from the keyframe on");
+    assertEquals(4, frames(g, 8, true, 2), "from a keyframe on, one layer more");
+    assertEquals(8, frames(g, 8, true, 2), "and from the next, the last");
   }
 
   @Test
