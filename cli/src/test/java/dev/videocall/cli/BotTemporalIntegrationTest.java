@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
  * upper temporal layers away from it (TemporalGate, from the viewer's receiver reports) rather than
  * queue seconds of frames, and give the other viewer everything. Without temporal layers ({@code
  * -Dbot.temporal.off=true}, so that it fails) the limited viewer's frames queued: p50 6.4 s, p99
- * 8.1 s. With the first gate (every layer back at each keyframe, the link's layers cut only once it
- * was judged full) it failed too, p50 597 ms, p99 1.06 s; now layers go at the first report behind
- * and come back one per keyframe: p50 108 ms, p99 489 ms.
+ * 8.1 s. With the first gate (every layer back at each keyframe) it failed too, p50 597 ms, p99
+ * 1.06 s; with layers coming back one per keyframe, and to the link one a second: p50 306 ms, p99
+ * 836 ms.
  */
 class BotTemporalIntegrationTest {
   @Test
@@ -60,7 +60,8 @@ class BotTemporalIntegrationTest {
       long t0 = r.limitedFramesByTemporal().get(0);
       long t2 = r.limitedFramesByTemporal().get(2);
       assertTrue(t0 > 0 && t2 < t0, "layer 2 went first: " + report);
-      assertTrue(r.limitedP99Ms() < 1000, "the limited link does not queue seconds: " + report);
+      assertTrue(r.limitedP50Ms() < 500, "the limited link does not queue: " + report);
+      assertTrue(r.limitedP99Ms() < 1500, "nor seconds at worst: " + report);
     }
   }
 }

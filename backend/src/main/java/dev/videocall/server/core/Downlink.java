@@ -203,14 +203,17 @@ final class Downlink {
       behindSince = new long[] {now, received};
     }
     congested = behindReports >= 2 && now - behindSince[0] >= BEHIND_NANOS;
-    // Short congestion: temporal layers go first, one per report behind (they need no keyframe,
-    // so this need not wait for the link to be judged full), and come back one a second once
-    // no report is behind. (Back one per report, every keyframe brought them all back onto a
-    // link that could not carry them: a bot viewer at 600 kbit/s had p50 600 ms.)
-    if (behind && probe == Probe.IDLE) {
+    // Congestion takes temporal layers first, one per report, and they come back one a second
+    // once no report is behind. (Back one per report, every keyframe brought them all back onto a
+    // link that could not carry them: a bot viewer at 600 kbit/s had p50 600 ms. Taken at the
+    // first report behind, before the link is judged full, the bot viewer had p50 108 ms, but
+    // the browser trial's viewers got 15 of 30 fps: a busy page's late reads count as behind.)
+    if (behind) {
+      lastBehindNanos = now;
+    }
+    if (congested && probe == Probe.IDLE) {
       // (a probe's own queue is no reason: it ends the probe, and the filler stops)
       maxTemporal = Math.max(0, maxTemporal - 1);
-      lastBehindNanos = now;
     } else if (!behind
         && maxTemporal < Packet.Layer.MAX_TEMPORAL
         && now - lastBehindNanos >= TEMPORAL_UP_NANOS
@@ -542,7 +545,7 @@ final class Downlink {
 
   /**
    * The highest temporal layer this link takes now (see {@link TemporalGate}): 2, less one for each
-   * report behind by a queue that is not draining, back up one a second after the last.
+   * report while the link is congested, back up one a second after the last report behind.
    */
   synchronized int maxTemporal() {
     return maxTemporal;
