@@ -42,7 +42,7 @@ public final class Counters {
     TEMPORAL_LAYER_NOT_FORWARDED(
         "videocall_temporal_layer_not_forwarded_total",
         "Video frames of a temporal layer a congested receiver's link did not take (they come back"
-            + " at the sender's next keyframe)"),
+            + " one per keyframe of the sender's)"),
     LAYER_SWITCHES(
         "videocall_layer_switches_total", "A receiver switched to another layer of a sender"),
     PADDING_BYTES("videocall_padding_bytes_total", "Filler bytes sent to probe receivers' links"),

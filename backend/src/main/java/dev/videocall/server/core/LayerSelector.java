@@ -37,6 +37,9 @@ final class LayerSelector {
   static final long UP_AFTER_NANOS = 1_000_000_000L;
   static final long KEYFRAME_RETRY_NANOS = 500_000_000L;
 
+  /** How long a pending switch holds back probes at most (three keyframe requests). */
+  static final long SWITCH_HOLDS_PROBES_NANOS = 1_500_000_000L;
+
   /** How much more a link must carry before a layer it filled up on is tried again. */
   static final double CEILING_LIFT = 1.3;
 
@@ -71,6 +74,8 @@ final class LayerSelector {
 
   private long roomForHigherSinceNanos = -1;
   private long lastKeyframeRequestNanos = Long.MIN_VALUE / 2;
+  private int lastTarget = -1;
+  private long targetSinceNanos;
   private boolean keyframeWanted;
 
   /** The sender's layers: {@code heights[i]} and {@code bitrates[i]} for spatial layer i. */
@@ -162,6 +167,19 @@ final class LayerSelector {
   /** The highest temporal layer the receiver's link takes now ({@link Downlink#maxTemporal}). */
   synchronized void maxTemporal(int allowed) {
     maxTemporal = allowed;
+  }
+
+  /**
+   * Whether a switch to another layer waits for its keyframe, and has for less than {@link
+   * #SWITCH_HOLDS_PROBES_NANOS} (the caller starts no probe meanwhile: the keyframe would land in
+   * it). Bounded: a sender that never answers with that keyframe must not stop probing for good.
+   */
+  synchronized boolean switchPending(long nowNanos) {
+    if (target != lastTarget) {
+      lastTarget = target;
+      targetSinceNanos = nowNanos;
+    }
+    return current != target && nowNanos - targetSinceNanos < SWITCH_HOLDS_PROBES_NANOS;
   }
 
   /**

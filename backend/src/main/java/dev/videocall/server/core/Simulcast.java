@@ -108,7 +108,7 @@ final class Simulcast {
                   / (selector.target() < selector.bySize()
                       ? LayerSelector.UP_HEADROOM
                       : LayerSelector.HEADROOM));
-      switching |= selector.current() != selector.target();
+      switching |= selector.switchPending(now);
       if (selector.keyframeRequest(now)) {
         counters.inc(Name.KEYFRAME_REQUESTS);
         keyframes.request(s, e.getKey(), selector.target());

@@ -38,6 +38,24 @@ class LayerSelectorTest {
     return forwarded;
   }
 
+  /**
+   * A pending switch holds probes back, but not for good (attack review: a sender that never
+   * answers with the new layer's keyframe stopped every receiver's probes).
+   */
+  @Test
+  void aPendingSwitchHoldsProbesBackForAWhileOnly() {
+    s.update(5_000_000, 360, false, now);
+    second(true);
+    for (int i = 0; i < 3; i++) {
+      s.update(5_000_000, 360, false, now);
+      second(false);
+    }
+    assertEquals(2, s.target());
+    assertTrue(s.switchPending(now), "waits for the top layer's keyframe");
+    assertTrue(s.switchPending(now + 1_000 * MS));
+    assertFalse(s.switchPending(now + 1_600 * MS), "no keyframe came: probes go on");
+  }
+
   @Test
   void aGoodLinkGetsTheTopLayerAfterTheHoldTimeAndAKeyframe() {
     s.update(5_000_000, 360, false, now);

@@ -94,10 +94,14 @@ class E2eeSessionTest {
 
   /** Holds the plaintext, or "failed: why", or "pending" while the frame waits for its key. */
   static Object[] decrypt(E2eeSession s, long from, byte[] frame) {
+    return decrypt(s, from, META, frame);
+  }
+
+  static Object[] decrypt(E2eeSession s, long from, byte[] meta, byte[] frame) {
     Object[] out = {"pending"};
     s.decrypt(
         from,
-        META,
+        meta,
         frame,
         new E2eeCrypto.Result<>() {
           @Override
@@ -194,6 +198,36 @@ class E2eeSessionTest {
     }
     assertEquals(3, b.counters().authFailed + b.counters().noKey + b.counters().malformed);
     assertArrayEquals(bytes("next"), plain(decrypt(b, 1, encrypt(a, bytes("next")))));
+  }
+
+  private static byte[] layered(long sequenceT0) {
+    return dev.videocall.types.e2ee.E2eeMedia.media(
+        1, false, 9, 1000, 1, 640, 360, 0, 0, 2, 3, sequenceT0, 5);
+  }
+
+  /**
+   * A layered frame is authenticated with its layer fields (59 bytes); one sealed by a sender of an
+   * older build, with the 27 bytes before them, still opens; a layered frame whose fields a relay
+   * changed or stripped does not.
+   */
+  @Test
+  void layeredFramesFromOlderBuildsOpenAndRelabelledOnesDoNot() {
+    JdkCrypto crypto = new JdkCrypto();
+    E2eeSession a = join(1, crypto);
+    E2eeSession b = join(2, crypto);
+    deliver();
+    byte[] meta = layered(4);
+    byte[] sealed = SFrameVectorsTest.await(d -> a.encrypt(meta, bytes("new"), d));
+    assertArrayEquals(bytes("new"), plain(decrypt(b, 1, layered(4), sealed)));
+    byte[] renumbered = SFrameVectorsTest.await(d -> a.encrypt(meta, bytes("t0"), d));
+    assertTrue(((String) decrypt(b, 1, layered(5), renumbered)[0]).startsWith("failed"));
+    byte[] stripped = SFrameVectorsTest.await(d -> a.encrypt(meta, bytes("strip"), d));
+    assertTrue(
+        ((String) decrypt(b, 1, java.util.Arrays.copyOf(meta, 27), stripped)[0])
+            .startsWith("failed"));
+    byte[] older = java.util.Arrays.copyOf(meta, 27); // how 77f0a0b sealed it
+    byte[] old = SFrameVectorsTest.await(d -> a.encrypt(older, bytes("old"), d));
+    assertArrayEquals(bytes("old"), plain(decrypt(b, 1, layered(4), old)));
   }
 
   @Test

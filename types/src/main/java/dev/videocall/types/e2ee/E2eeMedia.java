@@ -39,8 +39,10 @@ public final class E2eeMedia {
    * layer and count (4 bytes each) and the layer-0 and layer-0-and-1 counts (8 bytes each), 59
    * bytes in all. The receivers' order rule acts on these (a relay that renumbered {@code
    * sequence_t0} could make a receiver decode a frame whose reference it lacks), so they are
-   * authenticated; a frame without layers keeps the 27 bytes of older clients, and a relay that
-   * adds or strips the fields changes the layout, which fails too.
+   * authenticated; a frame without layers keeps the 27 bytes, and a relay that adds or strips the
+   * fields changes the layout, which fails too. Builds before this one sealed layered frames with
+   * the 27 bytes: receivers try those too ({@link #olderLayout}); those builds cannot read frames
+   * sealed so, and their pages must be reloaded.
    */
   public static byte[] media(
       int mediaType,
@@ -74,6 +76,15 @@ public final class E2eeMedia {
     SFrame.putBigEndian(out, 43, sequenceT0, 8);
     SFrame.putBigEndian(out, 51, sequenceT1, 8);
     return out;
+  }
+
+  /**
+   * What a sender of an older build authenticated a layered frame with: the first 27 bytes of
+   * {@code metadata} when it is the 59-byte layout, else null (nothing else to try). A frame sealed
+   * with the 59 bytes never authenticates with these, so a relay gains nothing by stripping.
+   */
+  public static byte[] olderLayout(byte[] metadata) {
+    return metadata.length == 59 ? java.util.Arrays.copyOf(metadata, 27) : null;
   }
 
   /** Metadata of a sealed chat message or reaction: the packet type. */

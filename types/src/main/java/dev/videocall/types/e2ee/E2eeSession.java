@@ -365,6 +365,7 @@ public final class E2eeSession {
     }
     InOrder.Job j = p.incoming.add(done, clock.nowMs());
     j.metadata = metadata;
+    j.olderMetadata = E2eeMedia.olderLayout(metadata);
     j.input = frame;
     SFrameKey key = usableKey(p, h.kid);
     if (key != null) {
@@ -468,10 +469,14 @@ public final class E2eeSession {
   }
 
   private void runDecrypt(Peer p, InOrder.Job j, SFrameKey key) {
-    E2eeCrypto.Result<byte[]> settle = p.incoming.settle(j);
+    runDecrypt(j, key, p.incoming.settle(j), j.metadata);
+  }
+
+  private void runDecrypt(
+      InOrder.Job j, SFrameKey key, E2eeCrypto.Result<byte[]> settle, byte[] metadata) {
     key.decrypt(
         crypto,
-        j.metadata,
+        metadata,
         j.input,
         new E2eeCrypto.Result<>() {
           @Override
@@ -487,6 +492,12 @@ public final class E2eeSession {
 
           @Override
           public void failed(String why) {
+            byte[] older = j.olderMetadata;
+            if (older != null) {
+              j.olderMetadata = null; // a sender of an older build: its metadata, once
+              runDecrypt(j, key, settle, older);
+              return;
+            }
             counters.authFailed++;
             settle.failed("not authentic: " + why);
           }

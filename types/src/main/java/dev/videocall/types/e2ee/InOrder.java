@@ -15,6 +15,7 @@ final class InOrder {
     final E2eeCrypto.Result<byte[]> done;
     final double submittedAtMs;
     byte[] metadata;
+    byte[] olderMetadata; // to try when metadata does not authenticate (E2eeMedia#olderLayout)
     byte[] input;
     long waitingForKid = -1;
     boolean started;

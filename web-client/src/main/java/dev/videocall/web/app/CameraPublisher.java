@@ -32,8 +32,8 @@ import org.teavm.jso.JSObject;
  * 2, so a quarter of the frames are layer 0 and half are layers 0 and 1), which the server drops
  * top first under congestion without a keyframe; each frame carries its layer and the counts of
  * layer-0 and layer-0-and-1 frames that receivers' {@code FrameOrder} checks. An encoder that
- * refuses L1T3 (configure throws, or NotSupportedError before any output) is reopened without, for
- * the rest of the call.
+ * refuses L1T3 (configure throws, NotSupportedError before any output, or twice any error before
+ * any output) is reopened without, for the rest of the call.
  */
 final class CameraPublisher {
   static final String VP8 = "vp8";
@@ -68,6 +68,7 @@ final class CameraPublisher {
   private final int mediaKind;
   private final boolean simulcast;
   private boolean temporal;
+  private int temporalFailures; // encoders with L1T3 that failed before any output
   private MediaStreamTrack track;
   private FrameReader<VideoFrame> reader;
   private Layer[] layers = new Layer[0];
@@ -394,8 +395,10 @@ final class CameraPublisher {
     if (l.encoderTemporal
         && l.outputsSinceOpen == 0
         && temporal
-        && "NotSupportedError".equals(Page.errorName(error))) {
-      temporal = false; // an encoder without L1T3 says so before any output
+        && ("NotSupportedError".equals(Page.errorName(error)) || ++temporalFailures >= 2)) {
+      // an encoder without L1T3 says so before any output; one that fails twice before any
+      // output with it (a hardware encoder's EncodingError) would fail so forever
+      temporal = false;
       Page.log("video encoder refused " + SCALABILITY_MODE + ", going on without temporal layers");
     }
     Page.log("video encoder error, reopening: " + Page.message(error));
