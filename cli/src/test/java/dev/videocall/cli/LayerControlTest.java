@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.videocall.proto.LayerDemand;
 import dev.videocall.proto.MediaPacket.MediaType;
 import dev.videocall.proto.PacketWrapper;
 import dev.videocall.types.Packets;
@@ -12,15 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class LayerControlTest {
   private static PacketWrapper demand(String instance, int mask) {
-    return PacketWrapper.newBuilder()
-        .setPacketType(PacketWrapper.PacketType.LAYER_DEMAND)
-        .setData(
-            LayerDemand.newBuilder()
-                .setInstance(instance)
-                .setCameraLayers(mask)
-                .build()
-                .toByteString())
-        .build();
+    return Packets.layerDemand(instance, mask);
   }
 
   /**

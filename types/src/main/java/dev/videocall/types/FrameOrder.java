@@ -48,6 +48,9 @@ public final class FrameOrder {
   /** Per temporal level: the count of frames of layers up to it, at the last one decoded. */
   private final long[] count = new long[TEMPORAL_LEVELS];
 
+  /** The arriving frame's counts per level (kept, so that no frame allocates). */
+  private final long[] arrived = new long[TEMPORAL_LEVELS];
+
   private long last = -1;
   private int layer;
 
@@ -75,7 +78,7 @@ public final class FrameOrder {
       long sequenceT0,
       long sequenceT1) {
     int t;
-    long[] c = new long[TEMPORAL_LEVELS];
+    long[] c = arrived;
     if (temporalLayers <= 1) {
       t = 0;
       c[0] = sequence;

@@ -80,6 +80,22 @@ public final class Packets {
         .build();
   }
 
+  /**
+   * A {@code LAYER_DEMAND} (dynacast): which of a sender's camera layers the receivers at server
+   * instance {@code instance} get (bit i: layer i). Addressing is the caller's.
+   */
+  public static PacketWrapper layerDemand(String instance, int cameraLayers) {
+    return PacketWrapper.newBuilder()
+        .setPacketType(PacketWrapper.PacketType.LAYER_DEMAND)
+        .setData(
+            dev.videocall.proto.LayerDemand.newBuilder()
+                .setInstance(instance)
+                .setCameraLayers(cameraLayers)
+                .build()
+                .toByteString())
+        .build();
+  }
+
   /** The once-a-second liveness and state packet. */
   public static PacketWrapper heartbeat(boolean videoEnabled, boolean audioEnabled) {
     return media(

@@ -79,7 +79,8 @@ final class Downlink {
   private final ArrayDeque<long[]> written = new ArrayDeque<>();
 
   private long writtenTotal;
-  private boolean reported;
+  // read on every frame to every receiver (Room.deliver): volatile, not a lock each time
+  private volatile boolean reported;
 
   /** Everything but camera frames: audio, screen, control, filler. */
   private final WindowRate other = new WindowRate();
@@ -99,7 +100,7 @@ final class Downlink {
   private long lastAgeNanos;
   private long[] behindSince = {0, 0}; // (when, bytes received) at the first report behind
   private boolean probeFailed;
-  private int maxTemporal = Packet.Layer.MAX_TEMPORAL;
+  private volatile int maxTemporal = Packet.Layer.MAX_TEMPORAL;
   private long lastBehindNanos = Long.MIN_VALUE / 2;
   private long lastTemporalUpNanos = Long.MIN_VALUE / 2;
   private long lastCongestedNanos = Long.MIN_VALUE / 2;
@@ -547,7 +548,7 @@ final class Downlink {
    * The highest temporal layer this link takes now (see {@link TemporalGate}): 2, less one for each
    * report while the link is congested, back up one a second after the last report behind.
    */
-  synchronized int maxTemporal() {
+  int maxTemporal() {
     return maxTemporal;
   }
 
@@ -557,7 +558,7 @@ final class Downlink {
   }
 
   /** Whether the receiver has sent a report: it knows layers and says what it shows. */
-  synchronized boolean reported() {
+  boolean reported() {
     return reported;
   }
 }

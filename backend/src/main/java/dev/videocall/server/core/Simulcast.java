@@ -1,7 +1,6 @@
 package dev.videocall.server.core;
 
 import com.google.protobuf.ByteString;
-import dev.videocall.proto.LayerDemand;
 import dev.videocall.proto.MediaPacket;
 import dev.videocall.proto.MediaPacket.MediaType;
 import dev.videocall.proto.PacketWrapper;
@@ -10,6 +9,7 @@ import dev.videocall.server.bus.Bus;
 import dev.videocall.server.core.Counters.Name;
 import dev.videocall.server.core.Packet.Priority;
 import dev.videocall.server.core.Packet.Stream;
+import dev.videocall.types.Packets;
 
 /**
  * The relay's periodic simulcast work, every {@link #PERIOD_MS}: for each local receiver, share its
@@ -188,17 +188,10 @@ final class Simulcast {
               sender,
               Priority.CONTROL,
               Stream.NONE,
-              PacketWrapper.newBuilder()
-                  .setPacketType(PacketType.LAYER_DEMAND)
+              Packets.layerDemand(instance, mask).toBuilder()
                   .setUserId(via.userId())
                   .setSessionId(via.id())
                   .setTargetSessionId(sender)
-                  .setData(
-                      LayerDemand.newBuilder()
-                          .setInstance(instance)
-                          .setCameraLayers(mask)
-                          .build()
-                          .toByteString())
                   .build()
                   .toByteArray()));
     }
