@@ -84,6 +84,7 @@ final class Diagnostics {
             String.valueOf(Math.round(kbps)),
             picture.isEmpty() ? "–" : picture,
             String.valueOf(p.framesDropped()),
+            freezes(p.cameraFreezes()),
             quality
           }) {
         HTMLElement td = doc.createElement("td");
@@ -93,6 +94,14 @@ final class Diagnostics {
       }
       rows.appendChild(row);
     }
+  }
+
+  /** "0", or how many freezes and how long they lasted together: "2 (0.8 s)". */
+  static String freezes(FreezeMeter m) {
+    if (m.count() == 0) {
+      return "0";
+    }
+    return m.count() + " (" + Math.round(m.totalMs() / 100) / 10.0 + " s)";
   }
 
   /**

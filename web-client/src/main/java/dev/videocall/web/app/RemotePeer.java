@@ -85,6 +85,15 @@ final class RemotePeer {
               }
 
               @Override
+              public void froze(FreezeMeter meter) {
+                // the list for tests and tools that look at a stretch of time: performance.now()
+                // at its start and end tells which freezes fell in it
+                tile.attr("data-freezes", meter.count());
+                tile.attr("data-freeze-ms", Math.round(meter.totalMs()));
+                tile.attr("data-freezes-recent", meter.recent());
+              }
+
+              @Override
               public void size(int layer, int layers, int width, int height) {
                 tile.attr("data-layer", layer);
                 tile.attr("data-frame-height", height);
@@ -253,6 +262,11 @@ final class RemotePeer {
 
   int framesDropped() {
     return camera.framesDropped + (screen == null ? 0 : screen.framesDropped);
+  }
+
+  /** The camera's freezes so far (see {@link FreezeMeter}). */
+  FreezeMeter cameraFreezes() {
+    return camera.freezes;
   }
 
   long videoBytes() {

@@ -42,11 +42,15 @@ final class VideoStreamDecoder {
      * decodable} decode now (fewer after a frame of an upper one was lost, until a keyframe).
      */
     default void temporal(int layers, int decodable) {}
+
+    /** A frame was painted after a freeze (see {@link FreezeMeter}); {@code meter} has them all. */
+    default void froze(FreezeMeter meter) {}
   }
 
   private final HTMLCanvasElement canvas;
   private final Listener listener;
   private final FrameOrder order = new FrameOrder();
+  final FreezeMeter freezes = new FreezeMeter();
   private VideoDecoder video;
   private String codec;
   private MediaPacket.VideoColorSpace colorSpace;
@@ -134,6 +138,7 @@ final class VideoStreamDecoder {
   /** The sender's stream restarts (its camera came back): the next frame must be a keyframe. */
   void restart() {
     order.reset();
+    freezes.restart();
   }
 
   private void open(String wanted, MediaPacket.VideoColorSpace colour) {
@@ -161,6 +166,9 @@ final class VideoStreamDecoder {
     lastDrawnTimestamp = t;
     Canvas.drawAndClose(canvas, frame);
     listener.decoded(++framesDecoded);
+    if (freezes.painted(Page.nowMs()) > 0) {
+      listener.froze(freezes);
+    }
   }
 
   private void onError(JSObject error) {
