@@ -57,6 +57,14 @@ final class Downlink {
   /** A temporal layer comes back at most once per this, and only this long after a queue. */
   static final long TEMPORAL_UP_NANOS = 1_000_000_000L;
 
+  /**
+   * How long the queue a failed probe built is taken for its own: the filler has stopped and it
+   * drains by itself. It is no congestion meanwhile (in the browser trial the viewer's link, held
+   * at the smallest layer, was then judged full and lost its temporal layers after every failed
+   * probe: the picture stuttered every 3.5 s).
+   */
+  static final long PROBE_DRAIN_NANOS = 1_000_000_000L;
+
   /** How long after congestion no probe is tried: the queue must have drained first. */
   static final long QUIET_BEFORE_PROBE_NANOS = 1_500_000_000L;
 
@@ -104,6 +112,7 @@ final class Downlink {
   private long lastBehindNanos = Long.MIN_VALUE / 2;
   private long lastTemporalUpNanos = Long.MIN_VALUE / 2;
   private long lastCongestedNanos = Long.MIN_VALUE / 2;
+  private long probeDrainUntilNanos = Long.MIN_VALUE / 2;
   private long limitBps; // 0: none known
 
   /** The most the link has been seen to carry (a start limit, a carried probe, a full link). */
@@ -196,7 +205,8 @@ final class Downlink {
     long sinceLast = previous == null ? 0 : now - previous[0];
     boolean behind =
         queue > CONGESTED_NANOS
-            && queueAgeNanos >= lastAgeNanos - sinceLast / (250_000_000L / CATCHING_UP_NANOS);
+            && queueAgeNanos >= lastAgeNanos - sinceLast / (250_000_000L / CATCHING_UP_NANOS)
+            && now >= probeDrainUntilNanos;
     lastAgeNanos = queueAgeNanos;
     if (!behind) {
       behindReports = 0;
@@ -234,6 +244,7 @@ final class Downlink {
       // reports in a row is the link's.
       if (probeHigh && queue > probeThresholdNanos) {
         probeFailed = true;
+        probeDrainUntilNanos = now + PROBE_DRAIN_NANOS;
       }
       probeHigh = queue > probeThresholdNanos;
     }

@@ -26,6 +26,7 @@ class DownlinkTest {
     long datagramBps; // audio as WebTransport datagrams: on the link, never in reports
     boolean silent; // the page sends no reports (stalled, a background tab, a hostile client)
     int lateEvery; // every n-th report comes from a page that read nothing for 200 ms (0: never)
+    long stalledUntil; // until then the page reads nothing: its reports say what they said
     int reports;
     long lastReported;
     final java.util.ArrayDeque<double[]> deliveredAt = new java.util.ArrayDeque<>();
@@ -62,7 +63,9 @@ class DownlinkTest {
     void run(long ms, long bps, long wantedBps) {
       for (int t = 0; t < ms; t += 10) {
         now += 10 * MS;
-        int filler = downlink.probe(wantedBps, !switching, now);
+        // the relay asks for filler every Simulcast.PERIOD_MS, and writes it at once
+        int filler =
+            (now / MS) % Simulcast.PERIOD_MS == 0 ? downlink.probe(wantedBps, !switching, now) : 0;
         fillerBytes += filler;
         int bytes = (int) (bps / 8 / 100) + filler;
         if (keyframeBytes > 0 && now - lastKeyframe >= 3_000 * MS) {
@@ -87,7 +90,10 @@ class DownlinkTest {
           lastReport = now;
           boolean late = lateEvery > 0 && ++reports % lateEvery == 0;
           // a late page has counted only what it read 200 ms ago (its count never goes back)
-          long received = (long) (late ? deliveredAt.peekFirst()[1] : delivered);
+          long received =
+              now < stalledUntil
+                  ? lastReported
+                  : (long) (late ? deliveredAt.peekFirst()[1] : delivered);
           lastReported = Math.max(lastReported, received);
           downlink.report(lastReported, now);
         }
@@ -218,6 +224,36 @@ class DownlinkTest {
     assertEquals(1, link.downlink.maxTemporal(), "one layer back a second after the queue");
     link.run(1_000, 150_000, 150_000);
     assertEquals(2, link.downlink.maxTemporal(), "every layer again");
+  }
+
+  /**
+   * What the browser trial showed after every failed probe on the weak viewer's link: the queue the
+   * probe built, with a busy page that then read nothing for a few reports, was judged a full link,
+   * and its temporal layers were cut: the picture stuttered every 3.5 s. That queue is the probe's
+   * own and drains by itself once the filler stops; a queue that stays is congestion again.
+   */
+  @Test
+  void theQueueAFailedProbeBuiltIsNoCongestionWhileItDrains() {
+    Link link = new Link(300_000);
+    link.congestedThenDrained();
+    link.run(5_000, 200_000, 800_000);
+    long filler = link.fillerBytes;
+    for (int i = 0; i < 100 && link.fillerBytes == filler; i++) {
+      link.run(100, 200_000, 800_000); // until a probe starts
+    }
+    assertTrue(link.fillerBytes > filler, "a probe started");
+    for (int i = 0; i < 20 && link.fillerBytes != filler; i++) {
+      filler = link.fillerBytes;
+      link.run(100, 200_000, 800_000); // until its filler stops: it failed
+    }
+    assertEquals(filler, link.fillerBytes);
+    link.stalledUntil = link.now + 800 * MS; // and the page reads nothing for 800 ms
+    link.run(1_000, 200_000, 800_000);
+    assertFalse(link.downlink.congested(), "the probe's own queue, read late");
+    assertEquals(2, link.downlink.maxTemporal(), "no temporal layer taken for it");
+    link.capacityBps = 150_000; // now the link is full for good
+    link.run(3_000, 200_000, 800_000);
+    assertTrue(link.downlink.congested(), "a queue that stays is congestion");
   }
 
   /** A probe waits while a layer switch waits for its keyframe (see {@link Downlink#probe}). */
