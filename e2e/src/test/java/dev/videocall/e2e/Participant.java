@@ -88,6 +88,11 @@ final class Participant implements AutoCloseable {
     return v == null ? "" : v.toString();
   }
 
+  /** The page's clock, {@code performance.now()}, in milliseconds. */
+  double pageNowMs() {
+    return ((Number) page.evaluate("performance.now()")).doubleValue();
+  }
+
   String tileAttribute(String peer, String name) {
     return tile(peer).getAttribute(name);
   }
@@ -216,13 +221,21 @@ final class Participant implements AutoCloseable {
 
   /** Polls a condition every 50 ms; fails with {@code what} when it does not hold in time. */
   static void waitUntil(String what, Duration timeout, BooleanSupplier condition) {
+    waitUntil(what, timeout, Duration.ofMillis(50), condition);
+  }
+
+  /**
+   * As {@link #waitUntil(String, Duration, BooleanSupplier)}, asking every {@code poll}: each ask
+   * runs in the page, and a test that measures a page on two cores asks seldom.
+   */
+  static void waitUntil(String what, Duration timeout, Duration poll, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out after " + timeout + " waiting until " + what);
       }
       try {
-        Thread.sleep(50);
+        Thread.sleep(poll.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);

@@ -44,7 +44,7 @@ final class CameraPublisher {
   /**
    * A layer's bitrate as a share of the top layer's, smallest first, for 3 and 2 layers. The
    * smallest had 8 % before temporal layers; L1T3 (layer-0 frames refer four frames back) cost it
-   * 2.5 dB there (AdaptiveQualityTrial: the 160x90 pictures' PSNR median 34.0 to 31.5 dB, minimum
+   * 2.5 dB there (AdaptiveQualityE2ETest: the 160x90 pictures' PSNR median 34.0 to 31.5 dB, minimum
    * 29.5, below the harness's 30), so it has half as much again.
    */
   static final double[][] LAYER_BITRATE_SHARE = {{1}, {0.35, 1}, {0.12, 0.35, 1}};
