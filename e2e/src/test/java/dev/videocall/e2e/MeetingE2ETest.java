@@ -121,10 +121,11 @@ class MeetingE2ETest {
         Duration.ofSeconds(3),
         () -> {
           var cells = alice.page.locator("[data-diagnostics-peer=bob] td");
-          // peer, fps, kbit/s, picture, dropped, quality
-          return cells.count() == 6
+          // peer, fps, kbit/s, picture, dropped, freezes ("0" or "2 (0.8 s)"), quality
+          return cells.count() == 7
               && Integer.parseInt(cells.nth(1).innerText()) > 0
-              && cells.nth(3).innerText().contains("×");
+              && cells.nth(3).innerText().contains("×")
+              && cells.nth(5).innerText().matches("0|\\d+ \\(\\d+\\.\\d s\\)");
         });
   }
 
