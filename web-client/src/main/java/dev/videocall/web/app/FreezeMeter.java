@@ -2,9 +2,9 @@ package dev.videocall.web.app;
 
 /**
  * The freezes of one remote camera as its viewer sees them: a frame painted after an interval over
- * max(3 × the usual interval, the usual + 150 ms), the usual being the mean of the last intervals
- * that were not freezes (the definition of WebRTC's {@code freezeCount}, so numbers compare with
- * other products'). Measured where frames are painted, not by whoever polls the page: a test or a
+ * max(3 × the usual interval, the usual + 150 ms), the usual being the mean of the last 30
+ * intervals (the definition of WebRTC's {@code freezeCount}, so numbers compare with other
+ * products'). Measured where frames are painted, not by whoever polls the page: a test or a
  * diagnostics panel that reads late does not lengthen a freeze or hide one. Pure, for the JVM
  * tests.
  */
@@ -45,9 +45,20 @@ final class FreezeMeter {
         recentEnd[recentNext % RECENT] = nowMs;
         recentLength[recentNext % RECENT] = interval;
         recentNext++;
-        return interval; // not part of the usual: a freeze must not make the next one look usual
+        usual(interval);
+        return interval;
       }
     }
+    usual(interval);
+    return 0;
+  }
+
+  /**
+   * Every interval joins the usual, freezes too (as WebRTC's): a stream whose rate fell for good (a
+   * 15 fps camera cut to its base temporal layer) is usual again after a few frames, not a freeze
+   * at every frame.
+   */
+  private void usual(double interval) {
     int slot = intervalCount % USUAL_OF;
     if (intervalCount >= USUAL_OF) {
       intervalSum -= intervals[slot];
@@ -55,7 +66,6 @@ final class FreezeMeter {
     intervals[slot] = interval;
     intervalSum += interval;
     intervalCount++;
-    return 0;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.videocall.web.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,21 @@ class FreezeMeterTest {
     t += 410;
     assertEquals(410, m.painted(t), 0.001);
     assertEquals(1, m.count());
+  }
+
+  /**
+   * A rate that fell for good (a 15 fps camera cut to its base temporal layer: 267 ms) is usual
+   * after a few frames; with freezes kept out of the usual, every frame was one (attack review).
+   */
+  @Test
+  void aRateThatFellForGoodIsUsualAgainAfterAFewFrames() {
+    FreezeMeter m = new FreezeMeter();
+    double t = paint(m, 0, 40, 66.7);
+    for (int i = 0; i < 40; i++) {
+      t += 267;
+      m.painted(t);
+    }
+    assertTrue(m.count() <= 5, m.count() + " freezes");
   }
 
   @Test
