@@ -203,12 +203,10 @@ final class Downlink {
     // 2-core machine starting decoders) reads late and then catches up at once; behind a full
     // link, the queue stays or grows (or shrinks slowly: by less than a fifth of the time).
     long sinceLast = previous == null ? 0 : now - previous[0];
-    // (a failed probe's queue is its own while it drains, unless it grows well past what the
-    // probe built: a link that lost capacity meanwhile)
     boolean behind =
         queue > CONGESTED_NANOS
             && queueAgeNanos >= lastAgeNanos - sinceLast / (250_000_000L / CATCHING_UP_NANOS)
-            && (now >= probeDrainUntilNanos || queue > probeMaxQueueNanos + CONGESTED_NANOS);
+            && now >= probeDrainUntilNanos;
     lastAgeNanos = queueAgeNanos;
     if (!behind) {
       behindReports = 0;
@@ -221,8 +219,8 @@ final class Downlink {
     // link that could not carry them: a bot viewer at 600 kbit/s had p50 600 ms. Taken at the
     // first report behind, before the link is judged full, the bot viewer had p50 108 ms, but
     // the browser trial's viewers got 15 of 30 fps: a busy page's late reads count as behind.)
-    if (behind || queue > CONGESTED_NANOS) {
-      lastBehindNanos = now; // (temporal layers come back only after any queue, a probe's too)
+    if (behind) {
+      lastBehindNanos = now;
     }
     if (congested && probe == Probe.IDLE) {
       // (a probe's own queue is no reason: it ends the probe, and the filler stops)
