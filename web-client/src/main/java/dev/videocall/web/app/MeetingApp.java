@@ -190,8 +190,8 @@ final class MeetingApp
     selfTile.root.setAttribute("data-self", "true");
     selfTile.name(name + " (you)", name);
     view.add(selfTile);
-    // Simulcast only when asked for (?simulcast=1) until issue 16 is done: on a loaded 2-core
-    // machine the selector still drops receivers to the smallest layer on a busy page's lateness,
+    // Simulcast only when asked for (?simulcast=1): on a loaded 2-core machine the selector still
+    // drops receivers to the smallest layer on a busy page's lateness,
     // and PictureQualityE2ETest then sees its 29-30 dB pictures. (Tried again with temporal layers
     // and a smallest layer at 12 %: three pages in one browser on two cores fell to the small
     // layers, PSNR minimum 29.2 dB, and the WebSocket run managed 54 samples in 30 s.)
