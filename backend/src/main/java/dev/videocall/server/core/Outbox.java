@@ -66,6 +66,8 @@ public final class Outbox {
   private long queuedBytes;
   private int writesInFlight;
   private final int maxWritesInFlight;
+  private long bytesInFlight;
+  private final long maxBytesInFlight;
   private boolean closed;
   private boolean onHold;
   private long dropped;
@@ -112,6 +114,7 @@ public final class Outbox {
     this.counters = counters;
     this.listener = listener;
     this.maxWritesInFlight = Math.max(1, link.maxWritesInFlight());
+    this.maxBytesInFlight = Math.max(1, link.maxBytesInFlight());
   }
 
   /** Queues a packet for this receiver, or drops it by the policy above. Never blocks. */
@@ -389,10 +392,17 @@ public final class Outbox {
           if (closed || onHold || writesInFlight >= maxWritesInFlight) {
             break;
           }
+          Packet first = queue.peekFirst();
+          if (first != null
+              && bytesInFlight > 0
+              && bytesInFlight + first.size() > maxBytesInFlight) {
+            break; // the link holds enough: the rest waits here, where it can still be dropped
+          }
           next = queue.pollFirst();
           if (next != null) {
             queuedBytes -= next.size();
             writesInFlight++;
+            bytesInFlight += next.size();
           }
           more = !queue.isEmpty();
           due = dueKeyframeRequests();
@@ -412,10 +422,12 @@ public final class Outbox {
             next.priority() == Priority.PADDING
                 || (next.stream() == Packet.Stream.CAMERA && next.isVideo()),
             link.reliable(next));
+        int size = next.size();
+        Runnable done = () -> onWritten(size);
         if (more) {
-          link.writeMore(next, onWritten);
+          link.writeMore(next, done);
         } else {
-          link.write(next, onWritten);
+          link.write(next, done);
         }
         held = more;
       }
@@ -430,8 +442,13 @@ public final class Outbox {
   }
 
   private void onWritten() {
+    onWritten(0);
+  }
+
+  private void onWritten(int bytes) {
     synchronized (this) {
       writesInFlight--;
+      bytesInFlight -= bytes;
     }
     scheduleDrain();
   }

@@ -33,6 +33,16 @@ public interface SessionLink {
   }
 
   /**
+   * How many bytes of writes the link accepts before they complete (at least one write always
+   * goes). A link whose writes complete when its own buffers take them, not when the network does
+   * (WebTransport: QUIC takes what its flow control allows), would otherwise hold seconds of a slow
+   * receiver's video where nothing can drop it.
+   */
+  default long maxBytesInFlight() {
+    return Long.MAX_VALUE;
+  }
+
+  /**
    * Whether {@code packet} arrives unless the connection fails (a stream), rather than perhaps not
    * at all (a datagram). Receiver reports count only what arrives reliably: a lost datagram counted
    * as written would look like a queue forever.

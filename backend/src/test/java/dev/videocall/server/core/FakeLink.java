@@ -9,6 +9,8 @@ final class FakeLink implements SessionLink {
   final List<byte[]> written = new ArrayList<>();
   final ArrayDeque<Runnable> pending = new ArrayDeque<>();
   boolean stalled;
+  int maxWrites = 1;
+  long maxBytes = Long.MAX_VALUE;
   int closeCode;
   String closeReason;
 
@@ -35,6 +37,27 @@ final class FakeLink implements SessionLink {
     if (r != null) {
       r.run();
     }
+  }
+
+  /** Completes the oldest write in flight and stays stalled. */
+  void completeOne() {
+    Runnable r;
+    synchronized (this) {
+      r = pending.poll();
+    }
+    if (r != null) {
+      r.run();
+    }
+  }
+
+  @Override
+  public int maxWritesInFlight() {
+    return maxWrites;
+  }
+
+  @Override
+  public long maxBytesInFlight() {
+    return maxBytes;
   }
 
   @Override

@@ -73,6 +73,45 @@ class OutboxTest {
   }
 
   /**
+   * A link whose writes complete when its own buffers take them (QUIC, up to its congestion window)
+   * gets only its bytes in flight; the rest waits in the outbox, where the drop policy still acts
+   * on it. (Without the bound, 32 writes of a 600 kbit/s layer held 2 s of a 300 kbit/s link.)
+   */
+  @Test
+  void aLinkGetsNoMoreThanItsBytesInFlightButAlwaysOneWrite() {
+    FakeLink quic = new FakeLink();
+    quic.maxWrites = 32;
+    quic.maxBytes = 10_000;
+    quic.stalled = true;
+    Outbox o =
+        new Outbox(
+            quic,
+            100_000,
+            counters,
+            new Outbox.Listener() {
+              @Override
+              public void keyframeNeeded(long sender, Stream stream) {}
+
+              @Override
+              public void overflowed() {}
+            });
+    for (int i = 0; i < 6; i++) {
+      o.offer(packet(SENDER_A, Priority.AUDIO, 4_000));
+    }
+    assertEquals(2, quic.written.size(), "8,000 bytes in flight; a third would make 12,000");
+    quic.completeOne();
+    assertEquals(3, quic.written.size(), "one done, one more");
+    quic.completeOne();
+    quic.completeOne();
+    quic.completeOne();
+    quic.completeOne();
+    assertEquals(6, quic.written.size());
+    quic.completeOne();
+    o.offer(packet(SENDER_A, Priority.AUDIO, 30_000));
+    assertEquals(7, quic.written.size(), "a packet larger than the bound goes alone");
+  }
+
+  /**
    * Keyframe requests to one sender are coalesced per layer: a receiver switching to the largest
    * layer must not lose its request to another receiver's request for the smallest just before
    * (attack review finding (c): coalescing ignored the layer).
