@@ -56,14 +56,12 @@ final class Tile {
     media.setHidden(true);
     placeholder = doc.createElement("div");
     placeholder.setAttribute("data-role", "placeholder");
-    // centred above the name bar (pb-8), and no taller than most of what is left: in a phone's
-    // tile of nine people a fixed 4rem circle ran under the name
-    placeholder.setClassName("absolute inset-0 flex items-center justify-center pb-8");
+    placeholder.setClassName("absolute inset-0 flex items-center justify-center");
     HTMLElement initials = doc.createElement("span");
     initials.setAttribute("data-role", "initials");
     initials.setClassName(
-        "flex aspect-square h-[70%] max-h-16 items-center justify-center rounded-full text-2xl"
-            + " font-semibold text-white sm:max-h-20 sm:text-3xl");
+        "flex h-16 w-16 items-center justify-center rounded-full text-2xl font-semibold"
+            + " text-white sm:h-20 sm:w-20 sm:text-3xl");
     placeholder.appendChild(initials);
     HTMLElement bar = doc.createElement("div");
     bar.setClassName(
